@@ -1,0 +1,5 @@
+/* placeholder until the dpuc driver lands */
+int main(void)
+{
+    return 0;
+}

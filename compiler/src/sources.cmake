@@ -1,0 +1,1 @@
+set(DPUC_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/src/main.c)
