@@ -6,8 +6,8 @@
 const char *dpu_strerror(int err)
 {
     switch (err) {
-#define DPU_ERR_TEXT_(name, value, cls, text)                                                \
-    case value:                                                                              \
+#define DPU_ERR_TEXT_(name, value, cls, text)                                                      \
+    case value:                                                                                    \
         return text;
         DPU_ERR_TABLE(DPU_ERR_TEXT_)
 #undef DPU_ERR_TEXT_
@@ -19,8 +19,8 @@ const char *dpu_strerror(int err)
 int dpu_exit_code(int err)
 {
     switch (err) {
-#define DPU_ERR_CLASS_(name, value, cls, text)                                               \
-    case value:                                                                              \
+#define DPU_ERR_CLASS_(name, value, cls, text)                                                     \
+    case value:                                                                                    \
         return cls;
         DPU_ERR_TABLE(DPU_ERR_CLASS_)
 #undef DPU_ERR_CLASS_

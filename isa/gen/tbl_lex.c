@@ -10,7 +10,10 @@
 bool tbl_error(const struct tbl_file *f, int line, int col, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s:%d:%d: error: ", f->path, line, col);
+    if (line > 0)
+        fprintf(stderr, "%s:%d:%d: error: ", f->path, line, col);
+    else /* about the whole file (cannot open it, too large) */
+        fprintf(stderr, "%s: error: ", f->path);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);

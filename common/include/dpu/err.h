@@ -11,15 +11,15 @@
 #include <stddef.h>
 
 /* X(name, value, exit_class, text): exit_class 1 = the user's input is at fault, 2 = ours. */
-#define DPU_ERR_TABLE(X)                                                                     \
-    X(DPU_OK, 0, 0, "success")                                                               \
-    X(DPU_E_NOMEM, -1, 2, "out of memory")                                                   \
-    X(DPU_E_IO, -2, 1, "input/output error")                                                 \
-    X(DPU_E_PARSE, -3, 1, "malformed input")                                                 \
-    X(DPU_E_RANGE, -4, 1, "value out of range")                                              \
-    X(DPU_E_UNSUPPORTED, -5, 1, "unsupported feature")                                       \
-    X(DPU_E_INVALID, -6, 1, "invalid argument")                                              \
-    X(DPU_E_MISMATCH, -7, 1, "mismatch")                                                     \
+#define DPU_ERR_TABLE(X)                                                                           \
+    X(DPU_OK, 0, 0, "success")                                                                     \
+    X(DPU_E_NOMEM, -1, 2, "out of memory")                                                         \
+    X(DPU_E_IO, -2, 1, "input/output error")                                                       \
+    X(DPU_E_PARSE, -3, 1, "malformed input")                                                       \
+    X(DPU_E_RANGE, -4, 1, "value out of range")                                                    \
+    X(DPU_E_UNSUPPORTED, -5, 1, "unsupported feature")                                             \
+    X(DPU_E_INVALID, -6, 1, "invalid argument")                                                    \
+    X(DPU_E_MISMATCH, -7, 1, "mismatch")                                                           \
     X(DPU_E_INTERNAL, -8, 2, "internal error")
 
 enum dpu_err {

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages opendpu needs to build and test. Idempotent.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config git
+  clang clang-format libclang-rt-14-dev   # fuzzing (libFuzzer) and the style check
+  libcmocka-dev                           # unit tests
+  libelf-dev                              # program files are ELF
+  protobuf-c-compiler libprotobuf-c-dev   # ONNX parsing
+  libonnx-dev libonnx-testdata            # onnx.proto and ONNX's conformance tests
+  verilator iverilog                      # RTL lint and simulation
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO="sudo"
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
