@@ -20,9 +20,9 @@
 #include "dpu/err.h"
 #include "dpu/fileio.h"
 
-#define BEGIN_PREFIX "<!-- generated:"
-#define END_PREFIX "<!-- end generated:"
-#define MARK_SUFFIX " -->"
+#define BEGIN_PREFIX  "<!-- generated:"
+#define END_PREFIX    "<!-- end generated:"
+#define MARK_SUFFIX   " -->"
 #define MAX_DOC_BYTES (16u << 20)
 
 struct buf {
@@ -97,8 +97,8 @@ static int rebuild(const char *doc, const char *text, size_t len, const char *fr
         line++;
         char name[256];
         if (marker_name(text + pos, end - pos, END_PREFIX, name, sizeof name)) {
-            fprintf(stderr, "%s:%d: error: end marker for '%s' without a begin marker\n", doc,
-                    line, name);
+            fprintf(stderr, "%s:%d: error: end marker for '%s' without a begin marker\n", doc, line,
+                    name);
             return 1;
         }
         if (!buf_add(out, text + pos, next - pos))

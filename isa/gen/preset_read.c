@@ -8,7 +8,7 @@
 #include "preset_out.h"
 #include "tbl_lex.h"
 
-#define SUFFIX          ".preset"
+#define SUFFIX ".preset"
 
 /* Free text (the description) is written as a quoted string, like every table's text. */
 static bool load(const char *path, struct tbl_file *f)

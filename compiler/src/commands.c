@@ -1,0 +1,29 @@
+/* The table of dpuc subcommands. A new command is one row here plus its cmd_*.c file
+ * (import, quantize, compile, info, eval and run are expected to join asm and disasm). */
+#include "dpuc.h"
+
+const struct dpuc_cmd dpuc_commands[] = {
+    {"asm", "assemble text into a raw instruction stream",
+     "usage: dpuc asm FILE.s [-o FILE.bin]\n"
+     "\n"
+     "Assembles FILE.s (syntax: docs/assembly.md) into a raw instruction stream: the\n"
+     "32-byte instructions concatenated, no header.\n"
+     "\n"
+     "  FILE.s               assembly text; - reads standard input\n"
+     "  -o, --output FILE    output file (default: FILE.s with .s replaced by .bin;\n"
+     "                       required when reading standard input); - writes standard\n"
+     "                       output\n",
+     dpuc_cmd_asm},
+    {"disasm", "disassemble an instruction stream into canonical text",
+     "usage: dpuc disasm FILE.bin [-o FILE.s] [--no-index]\n"
+     "\n"
+     "Validates and disassembles a raw instruction stream, one canonical line per\n"
+     "instruction; `dpuc asm` turns the text back into the identical bytes.\n"
+     "\n"
+     "  FILE.bin             instruction stream; - reads standard input\n"
+     "  -o, --output FILE    output file (default: standard output)\n"
+     "  --no-index           omit the trailing `; #INDEX` comment on each line\n",
+     dpuc_cmd_disasm},
+};
+
+const size_t dpuc_command_count = sizeof dpuc_commands / sizeof dpuc_commands[0];

@@ -1,0 +1,3 @@
+END wait=CONV|MISC|
+END wait=|CONV
+END signal=LOAD|LOAD
