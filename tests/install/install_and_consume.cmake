@@ -1,0 +1,31 @@
+# Installs the build tree into a scratch prefix and builds tests/install/consumer.c against
+# it through pkg-config. Run by ctest with -DBUILD=... -DWORK=... -DSRC=... -DCC=...
+file(REMOVE_RECURSE ${WORK})
+execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD} --prefix ${WORK}/prefix
+                RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "cmake --install failed: ${err}")
+endif()
+foreach(f bin/dpuc include/dpu/isa_gen.h share/opendpu/rtl/dpu_isa_pkg.sv)
+  if(NOT EXISTS ${WORK}/prefix/${f})
+    message(FATAL_ERROR "not installed: ${f}")
+  endif()
+endforeach()
+file(GLOB pcdirs ${WORK}/prefix/lib*/pkgconfig ${WORK}/prefix/lib/*/pkgconfig)
+set(ENV{PKG_CONFIG_PATH} "${pcdirs}")
+execute_process(COMMAND pkg-config --cflags --libs opendpu OUTPUT_VARIABLE flags
+                RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "pkg-config does not find the installed opendpu.pc in ${pcdirs}")
+endif()
+separate_arguments(flags UNIX_COMMAND "${flags}")
+execute_process(COMMAND ${CC} -std=c11 -Wall -Werror ${SRC} ${flags} -o ${WORK}/consumer
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "consumer does not build against the install: ${err}")
+endif()
+execute_process(COMMAND ${WORK}/consumer RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "consumer failed (${rc}): ${out}")
+endif()
+message(STATUS "${out}")
