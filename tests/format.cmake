@@ -5,7 +5,8 @@ if(CLANG_FORMAT)
     ${PROJECT_SOURCE_DIR}/common/*.[ch] ${PROJECT_SOURCE_DIR}/isa/*.[ch]
     ${PROJECT_SOURCE_DIR}/compiler/*.[ch] ${PROJECT_SOURCE_DIR}/sim/*.[ch]
     ${PROJECT_SOURCE_DIR}/driver/*.[ch] ${PROJECT_SOURCE_DIR}/tests/*.[ch]
-    ${PROJECT_SOURCE_DIR}/docs/*.[ch] ${PROJECT_SOURCE_DIR}/rtl/*.[ch])
+    ${PROJECT_SOURCE_DIR}/docs/*.[ch] ${PROJECT_SOURCE_DIR}/rtl/*.[ch]
+    ${PROJECT_SOURCE_DIR}/graph/*.[ch] ${PROJECT_SOURCE_DIR}/ref/*.[ch])
   add_test(NAME clang-format-check
     COMMAND ${CLANG_FORMAT} --dry-run --Werror ${DPU_FORMATTED_SOURCES})
 else()

@@ -187,7 +187,7 @@ int dpu_npy_encode(const struct dpu_tensor *t, uint8_t **bytes, size_t *len, str
     *bytes = NULL;
     *len = 0;
     uint8_t header[NPY_HEADER_CAP];
-    size_t hsize, nbytes;
+    size_t hsize = 0, nbytes = 0; /* set by format_header on success */
     int err = format_header(t, header, &hsize, &nbytes, d);
     if (err)
         return err;
@@ -205,7 +205,7 @@ int dpu_npy_encode(const struct dpu_tensor *t, uint8_t **bytes, size_t *len, str
 int dpu_npy_write(const char *path, const struct dpu_tensor *t, struct dpu_diag *d)
 {
     uint8_t header[NPY_HEADER_CAP];
-    size_t hsize, nbytes;
+    size_t hsize = 0, nbytes = 0; /* set by format_header on success */
     /* The tensor's own explanation, prefixed with the file being written. */
     struct dpu_diag why;
     dpu_diag_clear(&why);

@@ -1,0 +1,309 @@
+/* The runner: binds the inputs, walks the nodes in order, and hands each node to its kernel.
+ *
+ * Every tensor of the graph gets one value slot: constants are read-only views of the graph's
+ * own data; graph inputs and node outputs are allocated here (zero-filled, with the dtype and
+ * dims the graph gives them) and released when the run ends. A node may only read slots that
+ * hold a value already, and only write a slot nobody has written: a graph that is not in
+ * topological order, or that produces a tensor twice, is refused instead of read
+ * uninitialized. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dpu/qmath.h"
+#include "dpu/qparams.h"
+#include "dpu/ref.h"
+#include "ref_internal.h"
+
+/* The most inputs any op takes (Concat: 64 in ops.def). */
+#define MAX_NODE_INPUTS 64
+
+struct arity {
+    int min_in, max_in, nout;
+};
+
+static const struct arity arities[DPU_NODE_COUNT] = {
+#define X(e, name, mi, ma, no, f, q, doc) [DPU_NODE_##e] = {(mi), (ma), (no)},
+#include "dpu/ops.def"
+#undef X
+};
+
+enum slot_kind {
+    SLOT_EMPTY, /* no value yet */
+    SLOT_CONST, /* view of the graph's constant data */
+    SLOT_OWNED, /* allocated by the run: a graph input or a node output */
+};
+
+struct run {
+    const struct dpu_graph *g;
+    struct dpu_tensor *vals;
+    unsigned char *kind;
+};
+
+static void run_free(struct run *r)
+{
+    if (r->vals)
+        for (size_t i = 0; i < r->g->ntensors; i++)
+            if (r->kind[i] == SLOT_OWNED)
+                dpu_tensor_free(&r->vals[i]);
+    free(r->vals);
+    free(r->kind);
+}
+
+static bool tensor_index_ok(const struct dpu_graph *g, int32_t t)
+{
+    return t >= 0 && (size_t)t < g->ntensors;
+}
+
+/* Allocates slot t with the graph tensor's dtype and dims; n (NULL for a graph input) is the
+ * node that will write it, named in the message. */
+static int alloc_slot(struct run *r, int32_t t, const struct dpu_gnode *n, struct dpu_diag *d)
+{
+    const struct dpu_gtensor *gt = &r->g->tensors[t];
+    struct dpu_diag inner;
+    dpu_diag_clear(&inner);
+    int err = dpu_tensor_alloc(&r->vals[t], gt->dtype, gt->rank, gt->dims, &inner);
+    if (err && n)
+        return ref_node_err(d, n, err, "output '%s': %s", gt->name, dpu_diag_message(&inner));
+    if (err)
+        return dpu_diag_set(d, err, "tensor '%s': %s", gt->name, dpu_diag_message(&inner));
+    r->kind[t] = SLOT_OWNED;
+    return DPU_OK;
+}
+
+/* Constants become views; their shape is checked once so kernels can trust their sizes. */
+static int bind_constants(struct run *r, struct dpu_diag *d)
+{
+    for (size_t i = 0; i < r->g->ntensors; i++) {
+        const struct dpu_gtensor *gt = &r->g->tensors[i];
+        if (!gt->data)
+            continue;
+        struct dpu_tensor *v = &r->vals[i];
+        v->dtype = gt->dtype;
+        v->rank = gt->rank;
+        if (gt->rank < 0 || gt->rank > DPU_TENSOR_MAX_RANK)
+            return dpu_diag_set(d, DPU_E_INVALID, "constant '%s' has rank %d", gt->name, gt->rank);
+        memcpy(v->dims, gt->dims, sizeof gt->dims);
+        v->data = gt->data;
+        if (dpu_tensor_count(v) < 0)
+            return dpu_diag_set(d, DPU_E_INVALID, "constant '%s' has an invalid dtype or shape",
+                                gt->name);
+        r->kind[i] = SLOT_CONST;
+    }
+    return DPU_OK;
+}
+
+static bool same_shape(const struct dpu_tensor *t, const struct dpu_gtensor *gt)
+{
+    if (t->rank != gt->rank)
+        return false;
+    for (int i = 0; i < t->rank; i++)
+        if (t->dims[i] != gt->dims[i])
+            return false;
+    return true;
+}
+
+/* The boundary step: a float32 value for an int8 input of a quantized graph is quantized with
+ * the input's scale and zero point, as ONNX QuantizeLinear would (ties to even). */
+static int quantize_input(const struct dpu_gtensor *gt, size_t i, const struct dpu_tensor *src,
+                          struct dpu_tensor *dst, struct dpu_diag *d)
+{
+    const struct dpu_quant *q = &gt->quant;
+    if (q->count != 1 || !q->scale || !q->zero_point || !(q->scale[0] > 0) ||
+        !dpu_is_i8(q->zero_point[0]))
+        return dpu_diag_set(d, DPU_E_INVALID,
+                            "graph input %zu '%s': a float32 value needs the input's per-tensor "
+                            "scale and zero point to quantize it, and they are missing or "
+                            "invalid",
+                            i, gt->name);
+    const float *x = src->data;
+    int8_t *y = dst->data;
+    int64_t count = ref_count(dst);
+    for (int64_t k = 0; k < count; k++)
+        y[k] = (int8_t)dpu_quantize_f32(x[k], q->scale[0], (int)q->zero_point[0], DPU_ACT_MIN,
+                                        DPU_ACT_MAX);
+    return DPU_OK;
+}
+
+static int bind_inputs(struct run *r, const struct dpu_tensor *inputs, size_t ninputs,
+                       struct dpu_diag *d)
+{
+    const struct dpu_graph *g = r->g;
+    if (ninputs != g->ninputs)
+        return dpu_diag_set(d, DPU_E_MISMATCH, "the graph has %zu inputs, %zu given", g->ninputs,
+                            ninputs);
+    if (ninputs && !inputs)
+        return dpu_diag_set(d, DPU_E_INVALID, "inputs is NULL");
+    for (size_t i = 0; i < ninputs; i++) {
+        int32_t t = g->inputs[i];
+        if (!tensor_index_ok(g, t))
+            return dpu_diag_set(d, DPU_E_INVALID,
+                                "graph input %zu refers to tensor %d, "
+                                "outside the graph",
+                                i, (int)t);
+        const struct dpu_gtensor *gt = &g->tensors[t];
+        if (r->kind[t] != SLOT_EMPTY)
+            return dpu_diag_set(d, DPU_E_INVALID,
+                                "graph input %zu '%s' is a constant or listed twice", i, gt->name);
+        const struct dpu_tensor *src = &inputs[i];
+        struct dpu_diag inner;
+        dpu_diag_clear(&inner);
+        int err = dpu_tensor_check(src, &inner);
+        if (err)
+            return dpu_diag_set(d, err, "graph input %zu '%s': %s", i, gt->name,
+                                dpu_diag_message(&inner));
+        bool boundary = g->quantized && gt->dtype == DPU_DT_INT8 && src->dtype == DPU_DT_FLOAT32;
+        if ((src->dtype != gt->dtype && !boundary) || !same_shape(src, gt)) {
+            char want[DPU_SHAPE_STR_MAX], got[DPU_SHAPE_STR_MAX];
+            dpu_shape_format(gt->rank, gt->dims, want, sizeof want);
+            dpu_shape_format(src->rank, src->dims, got, sizeof got);
+            bool q8 = g->quantized && gt->dtype == DPU_DT_INT8;
+            return dpu_diag_set(d, DPU_E_MISMATCH,
+                                "graph input %zu '%s': expected %s%s %s, got "
+                                "%s %s",
+                                i, gt->name, dpu_dtype_name(gt->dtype),
+                                q8 ? " (or float32, quantized on entry)" : "", want,
+                                dpu_dtype_name(src->dtype), got);
+        }
+        if (!src->data && ref_count(src) > 0)
+            return dpu_diag_set(d, DPU_E_INVALID, "graph input %zu '%s' has no data", i, gt->name);
+        if ((err = alloc_slot(r, t, NULL, d)))
+            return err;
+        if (boundary) {
+            if ((err = quantize_input(gt, i, src, &r->vals[t], d)))
+                return err;
+        } else if (ref_count(src) > 0) {
+            memcpy(r->vals[t].data, src->data, (size_t)dpu_tensor_nbytes(src));
+        }
+    }
+    return DPU_OK;
+}
+
+/* Checks one node's wiring against ops.def and the values computed so far, allocates its
+ * outputs, runs its kernel and reports the outputs to the trace. */
+static int run_node(struct run *r, size_t k, dpu_ref_trace_fn trace, void *user, struct dpu_diag *d)
+{
+    const struct dpu_graph *g = r->g;
+    const struct dpu_gnode *n = &g->nodes[k];
+    const struct dpu_tensor *in[MAX_NODE_INPUTS];
+    int err;
+
+    if ((unsigned)n->op >= DPU_NODE_COUNT)
+        return dpu_diag_set(d, DPU_E_INVALID, "node '%s' has unknown op %d", n->name, (int)n->op);
+    const struct arity *ar = &arities[n->op];
+    if (n->ninputs < (size_t)ar->min_in || n->ninputs > (size_t)ar->max_in ||
+        n->ninputs > MAX_NODE_INPUTS)
+        return ref_node_err(d, n, DPU_E_INVALID, "has %zu inputs, expected %d to %d", n->ninputs,
+                            ar->min_in, ar->max_in);
+    if (n->noutputs != (size_t)ar->nout)
+        return ref_node_err(d, n, DPU_E_INVALID, "has %zu outputs, expected %d", n->noutputs,
+                            ar->nout);
+    ref_kernel_fn kernel = ref_kernel_for(n->op, g->quantized);
+    if (!kernel)
+        return ref_node_err(d, n, DPU_E_UNSUPPORTED, "this op cannot appear in a %s graph",
+                            g->quantized ? "quantized" : "float");
+    for (size_t i = 0; i < n->ninputs; i++) {
+        int32_t t = n->inputs[i];
+        in[i] = NULL;
+        if (t == -1 && i >= (size_t)ar->min_in)
+            continue; /* an absent optional input */
+        if (!tensor_index_ok(g, t))
+            return ref_node_err(d, n, DPU_E_INVALID,
+                                "input %zu refers to tensor %d, outside "
+                                "the graph",
+                                i, (int)t);
+        if (r->kind[t] == SLOT_EMPTY)
+            return ref_node_err(d, n, DPU_E_INVALID,
+                                "input %zu '%s' has no value yet: it is computed by a later "
+                                "node or by none (is the graph verified and sorted?)",
+                                i, g->tensors[t].name);
+        in[i] = &r->vals[t];
+    }
+    for (size_t o = 0; o < n->noutputs; o++) {
+        int32_t t = n->outputs[o];
+        if (!tensor_index_ok(g, t))
+            return ref_node_err(d, n, DPU_E_INVALID,
+                                "output %zu refers to tensor %d, outside "
+                                "the graph",
+                                o, (int)t);
+        if (r->kind[t] != SLOT_EMPTY)
+            return ref_node_err(d, n, DPU_E_INVALID,
+                                "output %zu '%s' already has a value: it is a constant, a "
+                                "graph input, or computed twice",
+                                o, g->tensors[t].name);
+        if ((err = alloc_slot(r, t, n, d)))
+            return err;
+    }
+    struct ref_args a = {g, n, in, &r->vals[n->outputs[0]]};
+    if ((err = kernel(&a, d)))
+        return err;
+    for (size_t o = 0; trace && o < n->noutputs; o++) {
+        struct dpu_ref_event ev = {k, o, n->outputs[o], &r->vals[n->outputs[o]]};
+        if ((err = trace(user, g, &ev)))
+            return err;
+    }
+    return DPU_OK;
+}
+
+static int copy_outputs(struct run *r, struct dpu_tensor *outputs, struct dpu_diag *d)
+{
+    const struct dpu_graph *g = r->g;
+    for (size_t i = 0; i < g->noutputs; i++) {
+        int32_t t = g->outputs[i];
+        if (!tensor_index_ok(g, t))
+            return dpu_diag_set(d, DPU_E_INVALID,
+                                "graph output %zu refers to tensor %d, "
+                                "outside the graph",
+                                i, (int)t);
+        if (r->kind[t] == SLOT_EMPTY)
+            return dpu_diag_set(d, DPU_E_INVALID, "graph output %zu '%s' is never computed", i,
+                                g->tensors[t].name);
+        const struct dpu_tensor *v = &r->vals[t];
+        int err = dpu_tensor_alloc(&outputs[i], v->dtype, v->rank, v->dims, d);
+        if (err)
+            return err;
+        if (ref_count(v) > 0)
+            memcpy(outputs[i].data, v->data, (size_t)dpu_tensor_nbytes(v));
+    }
+    return DPU_OK;
+}
+
+int dpu_ref_run_trace(const struct dpu_graph *g, const struct dpu_tensor *inputs, size_t ninputs,
+                      struct dpu_tensor *outputs, dpu_ref_trace_fn trace, void *user,
+                      struct dpu_diag *d)
+{
+    struct run r = {g, NULL, NULL};
+    int err;
+
+    if (!g)
+        return dpu_diag_set(d, DPU_E_INVALID, "no graph");
+    if (g->noutputs && !outputs)
+        return dpu_diag_set(d, DPU_E_INVALID, "outputs is NULL");
+    for (size_t i = 0; i < g->noutputs; i++)
+        memset(&outputs[i], 0, sizeof outputs[i]);
+    if (g->ntensors && (!g->tensors || (g->nnodes && !g->nodes)))
+        return dpu_diag_set(d, DPU_E_INVALID, "the graph's arrays are missing");
+    r.vals = calloc(g->ntensors ? g->ntensors : 1, sizeof *r.vals);
+    r.kind = calloc(g->ntensors ? g->ntensors : 1, 1);
+    if (!r.vals || !r.kind) {
+        run_free(&r);
+        return dpu_diag_set(d, DPU_E_NOMEM, "out of memory for %zu tensors", g->ntensors);
+    }
+    err = bind_constants(&r, d);
+    if (!err)
+        err = bind_inputs(&r, inputs, ninputs, d);
+    for (size_t k = 0; !err && k < g->nnodes; k++)
+        err = run_node(&r, k, trace, user, d);
+    if (!err)
+        err = copy_outputs(&r, outputs, d);
+    if (err)
+        for (size_t i = 0; i < g->noutputs; i++)
+            dpu_tensor_free(&outputs[i]);
+    run_free(&r);
+    return err;
+}
+
+int dpu_ref_run(const struct dpu_graph *g, const struct dpu_tensor *inputs, size_t ninputs,
+                struct dpu_tensor *outputs, struct dpu_diag *d)
+{
+    return dpu_ref_run_trace(g, inputs, ninputs, outputs, NULL, NULL, d);
+}
