@@ -2,18 +2,22 @@
 # SystemVerilog package and the Markdown tables of docs/isa.md. Included from
 # isa/CMakeLists.txt, so CMAKE_CURRENT_SOURCE_DIR is isa/.
 
+# Output helpers of all three table generators (isagen, presetgen, reggen): files written
+# whole, escaping, the output options. Defined here because this file is included first.
+add_library(dpu_gen_out STATIC ${CMAKE_CURRENT_SOURCE_DIR}/gen/gen_out.c)
+target_include_directories(dpu_gen_out PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/gen)
+
 add_executable(isagen
   ${CMAKE_CURRENT_SOURCE_DIR}/gen/isagen.c
   ${CMAKE_CURRENT_SOURCE_DIR}/gen/isagen_parse.c
   ${CMAKE_CURRENT_SOURCE_DIR}/gen/isagen_check.c
   ${CMAKE_CURRENT_SOURCE_DIR}/gen/isagen_names.c
   ${CMAKE_CURRENT_SOURCE_DIR}/gen/isagen_util.c
-  ${CMAKE_CURRENT_SOURCE_DIR}/gen/isagen_out.c
   ${CMAKE_CURRENT_SOURCE_DIR}/gen/isagen_emit_c.c
   ${CMAKE_CURRENT_SOURCE_DIR}/gen/isagen_emit_sv.c
   ${CMAKE_CURRENT_SOURCE_DIR}/gen/isagen_emit_md.c)
 target_include_directories(isagen PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/include)
-target_link_libraries(isagen PRIVATE dpu_tbl_lex)
+target_link_libraries(isagen PRIVATE dpu_tbl_lex dpu_gen_out)
 # A build tool, not a user tool: keep it out of build/bin and out of the install.
 set_target_properties(isagen PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
 

@@ -5,7 +5,7 @@
  * source holds the descriptor tables that the assembler and disassembler walk.
  */
 #include "isagen_emit.h"
-#include "isagen_out.h"
+#include "gen_out.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -42,16 +42,16 @@ static int by_hi_desc(const void *a, const void *b)
     return (x->hi < y->hi) - (x->hi > y->hi);
 }
 
-static void flush_rows(struct ig_out *o, char *top, char *bot)
+static void flush_rows(struct gen_out *o, char *top, char *bot)
 {
-    ig_out_printf(o, " *   %s|\n *   %s|\n", top, bot);
+    gen_out_printf(o, " *   %s|\n *   %s|\n", top, bot);
     top[0] = bot[0] = '\0';
 }
 
 /* Draws word `word` of an instruction (in NULL: the common fields only), high bit first:
  *   |13    10|9    6|5     0|
  *   | signal | wait |opcode |   ('-' marks bits no field covers)  */
-static void draw_word(struct ig_out *o, const struct ig_model *m, const struct ig_insn *in,
+static void draw_word(struct gen_out *o, const struct ig_model *m, const struct ig_insn *in,
                       unsigned word)
 {
     struct seg parts[MAX_SEGS], segs[MAX_SEGS];
@@ -75,7 +75,7 @@ static void draw_word(struct ig_out *o, const struct ig_model *m, const struct i
     if (next >= (long)wlo && ns < MAX_SEGS)
         segs[ns++] = (struct seg){(unsigned)next, wlo, "-"};
 
-    ig_out_printf(o, " *   bits %u..%u:\n", whi, wlo);
+    gen_out_printf(o, " *   bits %u..%u:\n", whi, wlo);
     char top[512] = "", bot[512] = "";
     for (size_t i = 0; i < ns; i++) {
         char hi[8], lo[8];
@@ -114,7 +114,7 @@ static bool word_has_fields(const struct ig_model *m, const struct ig_insn *in, 
 }
 
 /* Draws every word; runs of words without fields become one line. */
-static void draw_insn(struct ig_out *o, const struct ig_model *m, const struct ig_insn *in)
+static void draw_insn(struct gen_out *o, const struct ig_model *m, const struct ig_insn *in)
 {
     unsigned nwords = m->word_bits / 64;
     for (unsigned w = 0; w < nwords;) {
@@ -125,7 +125,7 @@ static void draw_insn(struct ig_out *o, const struct ig_model *m, const struct i
         unsigned first = w;
         while (w < nwords && !word_has_fields(m, in, w))
             w++;
-        ig_out_printf(o, " *   bits %u..%u: no fields\n", w * 64 - 1, first * 64);
+        gen_out_printf(o, " *   bits %u..%u: no fields\n", w * 64 - 1, first * 64);
     }
 }
 
@@ -136,107 +136,107 @@ static const char *const banner =
     " * Edit the table and rebuild: the C, SystemVerilog and docs outputs all follow from it.";
 
 /* A C literal for any int64_t (INT64_MIN has no literal of its own). */
-static void put_int64(struct ig_out *o, int64_t v)
+static void put_int64(struct gen_out *o, int64_t v)
 {
     if (v == INT64_MIN)
-        ig_out_printf(o, "(-INT64_C(9223372036854775807) - 1)");
+        gen_out_printf(o, "(-INT64_C(9223372036854775807) - 1)");
     else if (v < INT32_MIN || v > INT32_MAX)
-        ig_out_printf(o, "INT64_C(%" PRId64 ")", v);
+        gen_out_printf(o, "INT64_C(%" PRId64 ")", v);
     else
-        ig_out_printf(o, "%" PRId64, v);
+        gen_out_printf(o, "%" PRId64, v);
 }
 
-static void emit_enums_h(struct ig_out *o, const struct ig_model *m)
+static void emit_enums_h(struct gen_out *o, const struct ig_model *m)
 {
     char a[IG_IDENT_BUF];
     for (size_t i = 0; i < m->nenums; i++) {
         const struct ig_enum *e = &m->enums[i];
         if (e->is_flags)
-            ig_out_printf(o, "/* flags %s: bit masks; a flags:%s field holds any OR of them. */\n",
-                          e->name, e->name);
+            gen_out_printf(o, "/* flags %s: bit masks; a flags:%s field holds any OR of them. */\n",
+                           e->name, e->name);
         else
-            ig_out_printf(o, "/* enum %s */\n", e->name);
-        ig_out_printf(o, "enum %s {\n", ig_c_enum_tag(e, a));
+            gen_out_printf(o, "/* enum %s */\n", e->name);
+        gen_out_printf(o, "enum %s {\n", ig_c_enum_tag(e, a));
         for (size_t k = 0; k < e->nvals; k++) {
-            ig_out_printf(o, "    %s = ", ig_c_enum_const(e, &e->vals[k], a));
+            gen_out_printf(o, "    %s = ", ig_c_enum_const(e, &e->vals[k], a));
             if (e->is_flags)
-                ig_out_printf(o, "1u << %" PRId64 ",\n", e->vals[k].value);
+                gen_out_printf(o, "1u << %" PRId64 ",\n", e->vals[k].value);
             else
-                ig_out_printf(o, "%" PRId64 ",\n", e->vals[k].value);
+                gen_out_printf(o, "%" PRId64 ",\n", e->vals[k].value);
         }
-        ig_out_printf(o, "};\n#define %s %zu /* number of values */\n\n", ig_c_enum_count(e, a),
-                      e->nvals);
+        gen_out_printf(o, "};\n#define %s %zu /* number of values */\n\n", ig_c_enum_count(e, a),
+                       e->nvals);
     }
 }
 
-static void emit_opcodes_h(struct ig_out *o, const struct ig_model *m)
+static void emit_opcodes_h(struct gen_out *o, const struct ig_model *m)
 {
     char a[IG_IDENT_BUF];
-    ig_out_printf(o, "/* Opcodes, one per instruction; the engine whose queue runs it, then what "
-                     "it does. */\nenum dpu_opcode {\n");
+    gen_out_printf(o, "/* Opcodes, one per instruction; the engine whose queue runs it, then what "
+                      "it does. */\nenum dpu_opcode {\n");
     for (size_t i = 0; i < m->ninsns; i++) {
         const struct ig_insn *in = &m->insns[i];
-        ig_out_printf(o, "    %s = 0x%02" PRIx64 ", /* %s: ", ig_c_opcode(in, a),
-                      (uint64_t)in->opcode, ig_engine_text(m, in->engine));
-        ig_out_comment(o, in->summary);
-        ig_out_printf(o, " */\n");
+        gen_out_printf(o, "    %s = 0x%02" PRIx64 ", /* %s: ", ig_c_opcode(in, a),
+                       (uint64_t)in->opcode, ig_engine_text(m, in->engine));
+        gen_put_comment(o->fp, in->summary);
+        gen_out_printf(o, " */\n");
     }
-    ig_out_printf(o, "};\n\n");
+    gen_out_printf(o, "};\n\n");
 }
 
 /* One field's comment, _LO/_WIDTH macros and accessors. */
-static void emit_field_h(struct ig_out *o, const struct ig_insn *in, const struct ig_field *fd)
+static void emit_field_h(struct gen_out *o, const struct ig_insn *in, const struct ig_field *fd)
 {
     char lo[IG_IDENT_BUF], width[IG_IDENT_BUF], fn[IG_IDENT_BUF], t[IG_IDENT_BUF];
     ig_c_field_macro(in, fd, "LO", lo);
     ig_c_field_macro(in, fd, "WIDTH", width);
     if (fd->kind == IG_U || fd->kind == IG_S)
-        ig_out_printf(o, "/* %s: bits %u:%u, %s%u", fd->name, ig_hi(fd), fd->lo,
-                      ig_type_text(fd, t), fd->width);
+        gen_out_printf(o, "/* %s: bits %u:%u, %s%u", fd->name, ig_hi(fd), fd->lo,
+                       ig_type_text(fd, t), fd->width);
     else
-        ig_out_printf(o, "/* %s: bits %u:%u, %s, %u bits", fd->name, ig_hi(fd), fd->lo,
-                      ig_type_text(fd, t), fd->width);
+        gen_out_printf(o, "/* %s: bits %u:%u, %s, %u bits", fd->name, ig_hi(fd), fd->lo,
+                       ig_type_text(fd, t), fd->width);
     if (fd->has_def)
-        ig_out_printf(o, ", default %s", fd->def_text);
-    ig_out_printf(o, ".\n * ");
-    ig_out_comment_wrapped(o, fd->doc, 3, " * ");
-    ig_out_printf(o, " */\n#define %s %u\n#define %s %u\n", lo, fd->lo, width, fd->width);
+        gen_out_printf(o, ", default %s", fd->def_text);
+    gen_out_printf(o, ".\n * ");
+    gen_put_comment_wrapped(o->fp, fd->doc, 3, " * ");
+    gen_out_printf(o, " */\n#define %s %u\n#define %s %u\n", lo, fd->lo, width, fd->width);
     bool s = fd->kind == IG_S;
-    ig_out_printf(o, "static inline %s %s(const dpu_insn *i)\n{\n", s ? "int64_t" : "uint64_t",
-                  ig_c_accessor(in, fd, "get", fn));
+    gen_out_printf(o, "static inline %s %s(const dpu_insn *i)\n{\n", s ? "int64_t" : "uint64_t",
+                   ig_c_accessor(in, fd, "get", fn));
     if (s)
-        ig_out_printf(o, "    return dpu_sext(dpu_bits_get(i->w, %s, %s), %s);\n}\n", lo, width,
-                      width);
+        gen_out_printf(o, "    return dpu_sext(dpu_bits_get(i->w, %s, %s), %s);\n}\n", lo, width,
+                       width);
     else
-        ig_out_printf(o, "    return dpu_bits_get(i->w, %s, %s);\n}\n", lo, width);
-    ig_out_printf(o, "static inline void %s(dpu_insn *i, %s v)\n{\n",
-                  ig_c_accessor(in, fd, "set", fn), s ? "int64_t" : "uint64_t");
-    ig_out_printf(o, "    dpu_bits_set(i->w, %s, %s, %sv);\n}\n\n", lo, width,
-                  s ? "(uint64_t)" : "");
+        gen_out_printf(o, "    return dpu_bits_get(i->w, %s, %s);\n}\n", lo, width);
+    gen_out_printf(o, "static inline void %s(dpu_insn *i, %s v)\n{\n",
+                   ig_c_accessor(in, fd, "set", fn), s ? "int64_t" : "uint64_t");
+    gen_out_printf(o, "    dpu_bits_set(i->w, %s, %s, %sv);\n}\n\n", lo, width,
+                   s ? "(uint64_t)" : "");
 }
 
-static void emit_insn_h(struct ig_out *o, const struct ig_model *m, const struct ig_insn *in)
+static void emit_insn_h(struct gen_out *o, const struct ig_model *m, const struct ig_insn *in)
 {
-    ig_out_printf(o, "/* ------------------------------------------------------------------------"
-                     "----------------\n");
-    ig_out_printf(o, " * %s: opcode 0x%02" PRIx64 ", engine %s\n *   ", in->mnemonic,
-                  (uint64_t)in->opcode, ig_engine_text(m, in->engine));
-    ig_out_comment_wrapped(o, in->summary, 5, " *   ");
-    ig_out_printf(o, "\n *\n");
+    gen_out_printf(o, "/* ------------------------------------------------------------------------"
+                      "----------------\n");
+    gen_out_printf(o, " * %s: opcode 0x%02" PRIx64 ", engine %s\n *   ", in->mnemonic,
+                   (uint64_t)in->opcode, ig_engine_text(m, in->engine));
+    gen_put_comment_wrapped(o->fp, in->summary, 5, " *   ");
+    gen_out_printf(o, "\n *\n");
     draw_insn(o, m, in);
-    ig_out_printf(
+    gen_out_printf(
         o, " * Bits outside every field ('-') must be zero: the decoder refuses them.\n */\n");
     for (size_t k = 0; k < in->nfields; k++)
         emit_field_h(o, in, &in->fields[k]);
 }
 
 /* X-macro over every field, for code that must visit them all (tests, dumps). */
-static void emit_field_list(struct ig_out *o, const struct ig_model *m)
+static void emit_field_list(struct gen_out *o, const struct ig_model *m)
 {
-    ig_out_printf(o, "/* Every field: X(prefix, name, ctype, LO, WIDTH), where the accessors are\n"
-                     " * dpu_<prefix>_get_<name> / dpu_<prefix>_set_<name>, prefix being the "
-                     "lower-case mnemonic\n * (insn for the common fields) and ctype the "
-                     "accessors' value type. */\n#define DPU_ISA_FOR_EACH_FIELD(X)");
+    gen_out_printf(o, "/* Every field: X(prefix, name, ctype, LO, WIDTH), where the accessors are\n"
+                      " * dpu_<prefix>_get_<name> / dpu_<prefix>_set_<name>, prefix being the "
+                      "lower-case mnemonic\n * (insn for the common fields) and ctype the "
+                      "accessors' value type. */\n#define DPU_ISA_FOR_EACH_FIELD(X)");
     char p[IG_IDENT_BUF], n[IG_IDENT_BUF], lo[IG_IDENT_BUF], w[IG_IDENT_BUF];
     for (size_t i = 0; i <= m->ninsns; i++) {
         const struct ig_insn *in = i ? &m->insns[i - 1] : NULL;
@@ -244,49 +244,49 @@ static void emit_field_list(struct ig_out *o, const struct ig_model *m)
         size_t nf = in ? in->nfields : m->ncommon;
         ig_lower(in ? in->mnemonic : "insn", p);
         for (size_t k = 0; k < nf; k++)
-            ig_out_printf(o, " \\\n    X(%s, %s, %s, %s, %s)", p, ig_lower(fields[k].name, n),
-                          fields[k].kind == IG_S ? "int64_t" : "uint64_t",
-                          ig_c_field_macro(in, &fields[k], "LO", lo),
-                          ig_c_field_macro(in, &fields[k], "WIDTH", w));
+            gen_out_printf(o, " \\\n    X(%s, %s, %s, %s, %s)", p, ig_lower(fields[k].name, n),
+                           fields[k].kind == IG_S ? "int64_t" : "uint64_t",
+                           ig_c_field_macro(in, &fields[k], "LO", lo),
+                           ig_c_field_macro(in, &fields[k], "WIDTH", w));
     }
-    ig_out_printf(o, "\n\n");
+    gen_out_printf(o, "\n\n");
 }
 
 bool ig_emit_c_header(const struct ig_model *m, const char *path)
 {
-    struct ig_out o;
-    if (!ig_out_open(&o, path))
+    struct gen_out o;
+    if (!gen_out_open(&o, path))
         return false;
-    ig_out_printf(&o, "/* ");
-    ig_out_printf(&o, banner, m->path);
-    ig_out_printf(&o,
-                  "\n *\n * The %s instruction set, version %u.%u: every instruction is %u bits "
-                  "(%u bytes),\n * kept as %u little-endian 64-bit words. Each field has a "
-                  "_LO/_WIDTH pair and\n * get/set accessors; signed fields read back "
-                  "sign-extended. Setters keep only the\n * low WIDTH bits of the value: range "
-                  "checks are the caller's job (see dpu_fits).\n */\n",
-                  m->name, m->ver_major, m->ver_minor, m->word_bits, m->word_bits / 8,
-                  m->word_bits / 64);
-    ig_out_printf(&o, "#ifndef DPU_ISA_GEN_H\n#define DPU_ISA_GEN_H\n\n#include <stddef.h>\n"
-                      "#include <stdint.h>\n\n#include \"dpu/bits.h\"\n#include "
-                      "\"dpu/isa_desc.h\"\n\n");
-    ig_out_printf(&o, "#define DPU_ISA_NAME          ");
-    ig_out_c_string(&o, m->name);
-    ig_out_printf(&o, "\n#define DPU_ISA_VERSION_MAJOR %u\n#define DPU_ISA_VERSION_MINOR %u\n",
-                  m->ver_major, m->ver_minor);
-    ig_out_printf(&o,
-                  "#define DPU_INSN_BITS         %u\n#define DPU_INSN_BYTES        %u\n"
-                  "#define DPU_INSN_WORDS        %u\n\n",
-                  m->word_bits, m->word_bits / 8, m->word_bits / 64);
-    ig_out_printf(&o,
-                  "/* One instruction: w[0] holds bits 0..63, w[1] bits 64..127 and so on. "
-                  "In a file each\n * word is stored little-endian, word 0 first. */\n"
-                  "typedef struct dpu_insn {\n    uint64_t w[DPU_INSN_WORDS];\n} dpu_insn;\n\n");
+    gen_out_printf(&o, "/* ");
+    gen_out_printf(&o, banner, m->path);
+    gen_out_printf(&o,
+                   "\n *\n * The %s instruction set, version %u.%u: every instruction is %u bits "
+                   "(%u bytes),\n * kept as %u little-endian 64-bit words. Each field has a "
+                   "_LO/_WIDTH pair and\n * get/set accessors; signed fields read back "
+                   "sign-extended. Setters keep only the\n * low WIDTH bits of the value: range "
+                   "checks are the caller's job (see dpu_fits).\n */\n",
+                   m->name, m->ver_major, m->ver_minor, m->word_bits, m->word_bits / 8,
+                   m->word_bits / 64);
+    gen_out_printf(&o, "#ifndef DPU_ISA_GEN_H\n#define DPU_ISA_GEN_H\n\n#include <stddef.h>\n"
+                       "#include <stdint.h>\n\n#include \"dpu/bits.h\"\n#include "
+                       "\"dpu/isa_desc.h\"\n\n");
+    gen_out_printf(&o, "#define DPU_ISA_NAME          \"");
+    gen_put_c_string(o.fp, m->name);
+    gen_out_printf(&o, "\"\n#define DPU_ISA_VERSION_MAJOR %u\n#define DPU_ISA_VERSION_MINOR %u\n",
+                   m->ver_major, m->ver_minor);
+    gen_out_printf(&o,
+                   "#define DPU_INSN_BITS         %u\n#define DPU_INSN_BYTES        %u\n"
+                   "#define DPU_INSN_WORDS        %u\n\n",
+                   m->word_bits, m->word_bits / 8, m->word_bits / 64);
+    gen_out_printf(&o,
+                   "/* One instruction: w[0] holds bits 0..63, w[1] bits 64..127 and so on. "
+                   "In a file each\n * word is stored little-endian, word 0 first. */\n"
+                   "typedef struct dpu_insn {\n    uint64_t w[DPU_INSN_WORDS];\n} dpu_insn;\n\n");
     emit_enums_h(&o, m);
     emit_opcodes_h(&o, m);
 
-    ig_out_printf(&o, "/* ------------------------------------------------------------------------"
-                      "----------------\n * Common fields, present in every instruction:\n *\n");
+    gen_out_printf(&o, "/* ------------------------------------------------------------------------"
+                       "----------------\n * Common fields, present in every instruction:\n *\n");
     draw_word(&o, m, NULL, 0);
     for (unsigned w = 1; w < m->word_bits / 64; w++)
         for (size_t i = 0; i < m->ncommon; i++)
@@ -294,38 +294,38 @@ bool ig_emit_c_header(const struct ig_model *m, const char *path)
                 draw_word(&o, m, NULL, w);
                 break;
             }
-    ig_out_printf(&o, " */\n");
+    gen_out_printf(&o, " */\n");
     for (size_t i = 0; i < m->ncommon; i++)
         emit_field_h(&o, NULL, &m->common[i]);
     for (size_t i = 0; i < m->ninsns; i++)
         emit_insn_h(&o, m, &m->insns[i]);
     emit_field_list(&o, m);
 
-    ig_out_printf(&o, "/* ------------------------------------------------------------------------"
-                      "----------------\n * Descriptor tables (isa_gen.c): constant, never freed. "
-                      "fields[] of each instruction lists\n * the common fields first, then its "
-                      "own; the opcode field's default is the opcode.\n */\n");
-    ig_out_printf(&o, "extern const struct dpu_insn_desc dpu_insn_descs[];\n"
-                      "extern const size_t dpu_insn_desc_count;\n"
-                      "extern const struct dpu_enum_desc dpu_enum_descs[];\n"
-                      "extern const size_t dpu_enum_desc_count;\n\n"
-                      "/* The instruction with this opcode, or NULL. */\n"
-                      "const struct dpu_insn_desc *dpu_insn_desc_by_opcode(unsigned opcode);\n"
-                      "/* The instruction with this mnemonic (case-insensitive), or NULL. */\n"
-                      "const struct dpu_insn_desc *dpu_insn_desc_by_name(const char *mnemonic);\n"
-                      "/* The enum with this name (case-insensitive), or NULL. */\n"
-                      "const struct dpu_enum_desc *dpu_enum_desc_by_name(const char *name);\n"
-                      "/* The name of an engine (");
+    gen_out_printf(&o, "/* ------------------------------------------------------------------------"
+                       "----------------\n * Descriptor tables (isa_gen.c): constant, never freed. "
+                       "fields[] of each instruction lists\n * the common fields first, then its "
+                       "own; the opcode field's default is the opcode.\n */\n");
+    gen_out_printf(&o, "extern const struct dpu_insn_desc dpu_insn_descs[];\n"
+                       "extern const size_t dpu_insn_desc_count;\n"
+                       "extern const struct dpu_enum_desc dpu_enum_descs[];\n"
+                       "extern const size_t dpu_enum_desc_count;\n\n"
+                       "/* The instruction with this opcode, or NULL. */\n"
+                       "const struct dpu_insn_desc *dpu_insn_desc_by_opcode(unsigned opcode);\n"
+                       "/* The instruction with this mnemonic (case-insensitive), or NULL. */\n"
+                       "const struct dpu_insn_desc *dpu_insn_desc_by_name(const char *mnemonic);\n"
+                       "/* The enum with this name (case-insensitive), or NULL. */\n"
+                       "const struct dpu_enum_desc *dpu_enum_desc_by_name(const char *name);\n"
+                       "/* The name of an engine (");
     if (m->engine_enum >= 0) {
         const struct ig_enum *e = &m->enums[m->engine_enum];
         for (size_t k = 0; k < e->nvals; k++)
-            ig_out_printf(&o, "%s%s", e->vals[k].name, k + 1 < e->nvals ? ", " : "");
-        ig_out_printf(&o, "; ");
+            gen_out_printf(&o, "%s%s", e->vals[k].name, k + 1 < e->nvals ? ", " : "");
+        gen_out_printf(&o, "; ");
     }
-    ig_out_printf(&o, "CTRL for DPU_ENGINE_CTRL), \"?\" for any other\n"
-                      " * number; never NULL. */\nconst char *dpu_engine_name(int engine);\n\n"
-                      "#endif\n");
-    return ig_out_close(&o);
+    gen_out_printf(&o, "CTRL for DPU_ENGINE_CTRL), \"?\" for any other\n"
+                       " * number; never NULL. */\nconst char *dpu_engine_name(int engine);\n\n"
+                       "#endif\n");
+    return gen_out_close(&o);
 }
 
 /* ---- the tables ---- */
@@ -333,85 +333,86 @@ bool ig_emit_c_header(const struct ig_model *m, const char *path)
 static const char *const kind_names[] = {"DPU_FIELD_U", "DPU_FIELD_S", "DPU_FIELD_ENUM",
                                          "DPU_FIELD_FLAGS"};
 
-static void emit_field_desc(struct ig_out *o, const struct ig_field *fd, bool has_def, int64_t def)
+static void emit_field_desc(struct gen_out *o, const struct ig_field *fd, bool has_def, int64_t def)
 {
-    ig_out_printf(o, "    {.name = ");
-    ig_out_c_string(o, fd->name);
-    ig_out_printf(o, ", .lo = %u, .width = %u, .kind = %s,\n     .enm = ", fd->lo, fd->width,
-                  kind_names[fd->kind]);
+    gen_out_printf(o, "    {.name = \"");
+    gen_put_c_string(o->fp, fd->name);
+    gen_out_printf(o, "\", .lo = %u, .width = %u, .kind = %s,\n     .enm = ", fd->lo, fd->width,
+                   kind_names[fd->kind]);
     if (fd->enm >= 0)
-        ig_out_printf(o, "&dpu_enum_descs[%d]", fd->enm);
+        gen_out_printf(o, "&dpu_enum_descs[%d]", fd->enm);
     else
-        ig_out_printf(o, "NULL");
-    ig_out_printf(o, ", .has_default = %s, .def = ", has_def ? "true" : "false");
+        gen_out_printf(o, "NULL");
+    gen_out_printf(o, ", .has_default = %s, .def = ", has_def ? "true" : "false");
     put_int64(o, has_def ? def : 0);
-    ig_out_printf(o, ",\n     .doc = ");
-    ig_out_c_string(o, fd->doc);
-    ig_out_printf(o, "},\n");
+    gen_out_printf(o, ",\n     .doc = \"");
+    gen_put_c_string(o->fp, fd->doc);
+    gen_out_printf(o, "\"},\n");
 }
 
-static void emit_engine_text(struct ig_out *o, const struct ig_model *m, int engine)
+static void emit_engine_text(struct gen_out *o, const struct ig_model *m, int engine)
 {
     char a[IG_IDENT_BUF];
     if (engine == IG_ENGINE_CTRL || m->engine_enum < 0) {
-        ig_out_printf(o, "DPU_ENGINE_CTRL");
+        gen_out_printf(o, "DPU_ENGINE_CTRL");
         return;
     }
     const struct ig_enum *e = &m->enums[m->engine_enum];
     for (size_t k = 0; k < e->nvals; k++)
         if (e->vals[k].value == engine) {
-            ig_out_printf(o, "%s", ig_c_enum_const(e, &e->vals[k], a));
+            gen_out_printf(o, "%s", ig_c_enum_const(e, &e->vals[k], a));
             return;
         }
-    ig_out_printf(o, "%d", engine);
+    gen_out_printf(o, "%d", engine);
 }
 
 bool ig_emit_c_source(const struct ig_model *m, const char *path)
 {
-    struct ig_out o;
-    if (!ig_out_open(&o, path))
+    struct gen_out o;
+    if (!gen_out_open(&o, path))
         return false;
     char a[IG_IDENT_BUF];
-    ig_out_printf(&o, "/* ");
-    ig_out_printf(&o, banner, m->path);
-    ig_out_printf(&o,
-                  "\n *\n * Descriptor tables of the %s instruction set (declared in "
-                  "dpu/isa_gen.h).\n */\n#include \"dpu/isa_gen.h\"\n\n",
-                  m->name);
-    ig_out_printf(&o,
-                  "_Static_assert(DPU_INSN_WORDS <= sizeof(((struct dpu_insn_desc *)0)->used) "
-                  "/ sizeof(uint64_t),\n               \"used[] of struct dpu_insn_desc is too "
-                  "small for DPU_INSN_WORDS\");\n_Static_assert(DPU_ENGINE_CTRL == %d, "
-                  "\"isagen and dpu/isa_desc.h disagree on DPU_ENGINE_CTRL\");\n\n",
-                  IG_ENGINE_CTRL);
+    gen_out_printf(&o, "/* ");
+    gen_out_printf(&o, banner, m->path);
+    gen_out_printf(&o,
+                   "\n *\n * Descriptor tables of the %s instruction set (declared in "
+                   "dpu/isa_gen.h).\n */\n#include \"dpu/isa_gen.h\"\n\n",
+                   m->name);
+    gen_out_printf(&o,
+                   "_Static_assert(DPU_INSN_WORDS <= sizeof(((struct dpu_insn_desc *)0)->used) "
+                   "/ sizeof(uint64_t),\n               \"used[] of struct dpu_insn_desc is too "
+                   "small for DPU_INSN_WORDS\");\n_Static_assert(DPU_ENGINE_CTRL == %d, "
+                   "\"isagen and dpu/isa_desc.h disagree on DPU_ENGINE_CTRL\");\n\n",
+                   IG_ENGINE_CTRL);
 
     /* Enums first: field descriptors point at them. */
     for (size_t i = 0; i < m->nenums; i++) {
         const struct ig_enum *e = &m->enums[i];
-        ig_out_printf(&o, "static const struct dpu_enum_val vals_%s[] = {\n", ig_lower(e->name, a));
+        gen_out_printf(&o, "static const struct dpu_enum_val vals_%s[] = {\n",
+                       ig_lower(e->name, a));
         for (size_t k = 0; k < e->nvals; k++) {
-            ig_out_printf(&o, "    {");
-            ig_out_c_string(&o, e->vals[k].name);
-            ig_out_printf(&o, ", %" PRId64 "},\n", e->vals[k].value);
+            gen_out_printf(&o, "    {\"");
+            gen_put_c_string(o.fp, e->vals[k].name);
+            gen_out_printf(&o, "\", %" PRId64 "},\n", e->vals[k].value);
         }
-        ig_out_printf(&o, "};\n");
+        gen_out_printf(&o, "};\n");
     }
-    ig_out_printf(&o, "\nconst struct dpu_enum_desc dpu_enum_descs[] = {\n");
+    gen_out_printf(&o, "\nconst struct dpu_enum_desc dpu_enum_descs[] = {\n");
     for (size_t i = 0; i < m->nenums; i++) {
         const struct ig_enum *e = &m->enums[i];
-        ig_out_printf(&o, "    {");
-        ig_out_c_string(&o, e->name);
-        ig_out_printf(&o, ", %s, %zu, vals_%s},\n", e->is_flags ? "true" : "false", e->nvals,
-                      ig_lower(e->name, a));
+        gen_out_printf(&o, "    {\"");
+        gen_put_c_string(o.fp, e->name);
+        gen_out_printf(&o, "\", %s, %zu, vals_%s},\n", e->is_flags ? "true" : "false", e->nvals,
+                       ig_lower(e->name, a));
     }
     if (!m->nenums) /* C forbids an empty initializer list */
-        ig_out_printf(&o, "    {NULL, false, 0, NULL},\n");
-    ig_out_printf(&o, "};\nconst size_t dpu_enum_desc_count = %zu;\n\n", m->nenums);
+        gen_out_printf(&o, "    {NULL, false, 0, NULL},\n");
+    gen_out_printf(&o, "};\nconst size_t dpu_enum_desc_count = %zu;\n\n", m->nenums);
 
     for (size_t i = 0; i < m->ninsns; i++) {
         const struct ig_insn *in = &m->insns[i];
-        ig_out_printf(&o, "static const struct dpu_field_desc fields_%s[] = {\n",
-                      ig_lower(in->mnemonic, a));
+        gen_out_printf(&o, "static const struct dpu_field_desc fields_%s[] = {\n",
+                       ig_lower(in->mnemonic, a));
         for (size_t k = 0; k < m->ncommon; k++) {
             const struct ig_field *fd = &m->common[k];
             bool is_op = (int)k == m->opcode_field;
@@ -419,61 +420,63 @@ bool ig_emit_c_source(const struct ig_model *m, const char *path)
         }
         for (size_t k = 0; k < in->nfields; k++)
             emit_field_desc(&o, &in->fields[k], in->fields[k].has_def, in->fields[k].def);
-        ig_out_printf(&o, "};\n\n");
+        gen_out_printf(&o, "};\n\n");
     }
 
-    ig_out_printf(&o, "const struct dpu_insn_desc dpu_insn_descs[] = {\n");
+    gen_out_printf(&o, "const struct dpu_insn_desc dpu_insn_descs[] = {\n");
     for (size_t i = 0; i < m->ninsns; i++) {
         const struct ig_insn *in = &m->insns[i];
-        ig_out_printf(&o, "    {.mnemonic = ");
-        ig_out_c_string(&o, in->mnemonic);
-        ig_out_printf(&o,
-                      ",\n     .opcode = 0x%02" PRIx64 ",\n     .engine = ", (uint64_t)in->opcode);
+        gen_out_printf(&o, "    {.mnemonic = \"");
+        gen_put_c_string(o.fp, in->mnemonic);
+        gen_out_printf(
+            &o, "\",\n     .opcode = 0x%02" PRIx64 ",\n     .engine = ", (uint64_t)in->opcode);
         emit_engine_text(&o, m, in->engine);
-        ig_out_printf(&o, ",\n     .summary = ");
-        ig_out_c_string(&o, in->summary);
-        ig_out_printf(&o, ",\n     .nfields = %zu,\n     .fields = fields_%s,\n     .used = {",
-                      m->ncommon + in->nfields, ig_lower(in->mnemonic, a));
+        gen_out_printf(&o, ",\n     .summary = \"");
+        gen_put_c_string(o.fp, in->summary);
+        gen_out_printf(&o, "\",\n     .nfields = %zu,\n     .fields = fields_%s,\n     .used = {",
+                       m->ncommon + in->nfields, ig_lower(in->mnemonic, a));
         for (unsigned w = 0; w < IG_MAX_WORDS; w++)
-            ig_out_printf(&o, "%sUINT64_C(0x%016" PRIx64 ")", w ? ", " : "", in->used[w]);
-        ig_out_printf(&o, "}},\n");
+            gen_out_printf(&o, "%sUINT64_C(0x%016" PRIx64 ")", w ? ", " : "", in->used[w]);
+        gen_out_printf(&o, "}},\n");
     }
-    ig_out_printf(&o, "};\nconst size_t dpu_insn_desc_count = %zu;\n\n", m->ninsns);
+    gen_out_printf(&o, "};\nconst size_t dpu_insn_desc_count = %zu;\n\n", m->ninsns);
 
-    ig_out_printf(&o, "const struct dpu_insn_desc *dpu_insn_desc_by_opcode(unsigned opcode)\n{\n"
-                      "    switch (opcode) {\n");
+    gen_out_printf(&o, "const struct dpu_insn_desc *dpu_insn_desc_by_opcode(unsigned opcode)\n{\n"
+                       "    switch (opcode) {\n");
     for (size_t i = 0; i < m->ninsns; i++)
-        ig_out_printf(&o, "    case 0x%02" PRIx64 ":\n        return &dpu_insn_descs[%zu];\n",
-                      (uint64_t)m->insns[i].opcode, i);
-    ig_out_printf(&o, "    default:\n        return NULL;\n    }\n}\n\n");
+        gen_out_printf(&o, "    case 0x%02" PRIx64 ":\n        return &dpu_insn_descs[%zu];\n",
+                       (uint64_t)m->insns[i].opcode, i);
+    gen_out_printf(&o, "    default:\n        return NULL;\n    }\n}\n\n");
 
-    ig_out_printf(&o, "/* ASCII case-insensitive equality, independent of the C locale. */\n"
-                      "static int same_name(const char *a, const char *b)\n{\n"
-                      "    for (;; a++, b++) {\n"
-                      "        int x = (unsigned char)*a, y = (unsigned char)*b;\n"
-                      "        x = x >= 'A' && x <= 'Z' ? x - 'A' + 'a' : x;\n"
-                      "        y = y >= 'A' && y <= 'Z' ? y - 'A' + 'a' : y;\n"
-                      "        if (x != y)\n            return 0;\n"
-                      "        if (!x)\n            return 1;\n    }\n}\n\n"
-                      "const struct dpu_insn_desc *dpu_insn_desc_by_name(const char *mnemonic)\n{\n"
-                      "    for (size_t i = 0; mnemonic && i < dpu_insn_desc_count; i++)\n"
-                      "        if (same_name(dpu_insn_descs[i].mnemonic, mnemonic))\n"
-                      "            return &dpu_insn_descs[i];\n    return NULL;\n}\n\n"
-                      "const struct dpu_enum_desc *dpu_enum_desc_by_name(const char *name)\n{\n"
-                      "    for (size_t i = 0; name && i < dpu_enum_desc_count; i++)\n"
-                      "        if (same_name(dpu_enum_descs[i].name, name))\n"
-                      "            return &dpu_enum_descs[i];\n    return NULL;\n}\n\n");
+    gen_out_printf(&o,
+                   "/* ASCII case-insensitive equality, independent of the C locale. */\n"
+                   "static int same_name(const char *a, const char *b)\n{\n"
+                   "    for (;; a++, b++) {\n"
+                   "        int x = (unsigned char)*a, y = (unsigned char)*b;\n"
+                   "        x = x >= 'A' && x <= 'Z' ? x - 'A' + 'a' : x;\n"
+                   "        y = y >= 'A' && y <= 'Z' ? y - 'A' + 'a' : y;\n"
+                   "        if (x != y)\n            return 0;\n"
+                   "        if (!x)\n            return 1;\n    }\n}\n\n"
+                   "const struct dpu_insn_desc *dpu_insn_desc_by_name(const char *mnemonic)\n{\n"
+                   "    for (size_t i = 0; mnemonic && i < dpu_insn_desc_count; i++)\n"
+                   "        if (same_name(dpu_insn_descs[i].mnemonic, mnemonic))\n"
+                   "            return &dpu_insn_descs[i];\n    return NULL;\n}\n\n"
+                   "const struct dpu_enum_desc *dpu_enum_desc_by_name(const char *name)\n{\n"
+                   "    for (size_t i = 0; name && i < dpu_enum_desc_count; i++)\n"
+                   "        if (same_name(dpu_enum_descs[i].name, name))\n"
+                   "            return &dpu_enum_descs[i];\n    return NULL;\n}\n\n");
 
-    ig_out_printf(&o, "const char *dpu_engine_name(int engine)\n{\n    switch (engine) {\n");
+    gen_out_printf(&o, "const char *dpu_engine_name(int engine)\n{\n    switch (engine) {\n");
     if (m->engine_enum >= 0) {
         const struct ig_enum *e = &m->enums[m->engine_enum];
         for (size_t k = 0; k < e->nvals; k++) {
-            ig_out_printf(&o, "    case %s:\n        return ", ig_c_enum_const(e, &e->vals[k], a));
-            ig_out_c_string(&o, e->vals[k].name);
-            ig_out_printf(&o, ";\n");
+            gen_out_printf(&o, "    case %s:\n        return \"",
+                           ig_c_enum_const(e, &e->vals[k], a));
+            gen_put_c_string(o.fp, e->vals[k].name);
+            gen_out_printf(&o, "\";\n");
         }
     }
-    ig_out_printf(&o, "    case DPU_ENGINE_CTRL:\n        return \"CTRL\";\n    default:\n"
-                      "        return \"?\";\n    }\n}\n");
-    return ig_out_close(&o);
+    gen_out_printf(&o, "    case DPU_ENGINE_CTRL:\n        return \"CTRL\";\n    default:\n"
+                       "        return \"?\";\n    }\n}\n");
+    return gen_out_close(&o);
 }

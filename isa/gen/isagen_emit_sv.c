@@ -2,7 +2,7 @@
  * snake_case_e enum types), so the RTL decodes exactly the fields the C tools encode.
  */
 #include "isagen_emit.h"
-#include "isagen_out.h"
+#include "gen_out.h"
 
 #include <inttypes.h>
 
@@ -40,51 +40,51 @@ static unsigned enum_width(const struct ig_model *m, size_t idx)
     return w;
 }
 
-static void emit_enums(struct ig_out *o, const struct ig_model *m)
+static void emit_enums(struct gen_out *o, const struct ig_model *m)
 {
     char a[IG_IDENT_BUF];
     for (size_t i = 0; i < m->nenums; i++) {
         const struct ig_enum *e = &m->enums[i];
         unsigned w = enum_width(m, i);
         if (e->is_flags)
-            ig_out_printf(o, "  // flags %s: bit indices into a flags:%s field\n", e->name,
-                          e->name);
+            gen_out_printf(o, "  // flags %s: bit indices into a flags:%s field\n", e->name,
+                           e->name);
         else
-            ig_out_printf(o, "  // enum %s\n", e->name);
-        ig_out_printf(o, "  typedef enum logic [%u:0] {\n", w - 1);
+            gen_out_printf(o, "  // enum %s\n", e->name);
+        gen_out_printf(o, "  typedef enum logic [%u:0] {\n", w - 1);
         for (size_t k = 0; k < e->nvals; k++)
-            ig_out_printf(o, "    %s = %u'd%" PRId64 "%s\n", ig_sv_enum_const(e, &e->vals[k], a), w,
-                          e->vals[k].value, k + 1 < e->nvals ? "," : "");
-        ig_out_printf(o, "  } %s;\n", ig_sv_enum_type(e, a));
-        ig_out_printf(o, "  localparam int unsigned %s = %zu;\n\n", ig_sv_enum_count(e, a),
-                      e->nvals);
+            gen_out_printf(o, "    %s = %u'd%" PRId64 "%s\n", ig_sv_enum_const(e, &e->vals[k], a),
+                           w, e->vals[k].value, k + 1 < e->nvals ? "," : "");
+        gen_out_printf(o, "  } %s;\n", ig_sv_enum_type(e, a));
+        gen_out_printf(o, "  localparam int unsigned %s = %zu;\n\n", ig_sv_enum_count(e, a),
+                       e->nvals);
     }
 }
 
-static void emit_fields(struct ig_out *o, const struct ig_insn *in, const struct ig_field *fields,
+static void emit_fields(struct gen_out *o, const struct ig_insn *in, const struct ig_field *fields,
                         size_t n)
 {
     char a[IG_IDENT_BUF], t[IG_IDENT_BUF];
     for (size_t k = 0; k < n; k++) {
         const struct ig_field *fd = &fields[k];
-        ig_out_printf(o, "  // %s: bits %u:%u, %s, %u bits: ", fd->name, ig_hi(fd), fd->lo,
-                      ig_type_text(fd, t), fd->width);
-        ig_out_comment(o, fd->doc);
-        ig_out_printf(o, "\n  localparam int unsigned %s = %u;\n",
-                      ig_sv_field_param(in, fd, "Lo", a), fd->lo);
-        ig_out_printf(o, "  localparam int unsigned %s = %u;\n",
-                      ig_sv_field_param(in, fd, "Width", a), fd->width);
+        gen_out_printf(o, "  // %s: bits %u:%u, %s, %u bits: ", fd->name, ig_hi(fd), fd->lo,
+                       ig_type_text(fd, t), fd->width);
+        gen_put_comment(o->fp, fd->doc);
+        gen_out_printf(o, "\n  localparam int unsigned %s = %u;\n",
+                       ig_sv_field_param(in, fd, "Lo", a), fd->lo);
+        gen_out_printf(o, "  localparam int unsigned %s = %u;\n",
+                       ig_sv_field_param(in, fd, "Width", a), fd->width);
     }
 }
 
 bool ig_emit_sv(const struct ig_model *m, const char *path)
 {
-    struct ig_out o;
-    if (!ig_out_open(&o, path))
+    struct gen_out o;
+    if (!gen_out_open(&o, path))
         return false;
     char a[IG_IDENT_BUF];
     unsigned op_width = m->common[m->opcode_field].width;
-    ig_out_printf(
+    gen_out_printf(
         &o,
         "// generated from %s by isagen; do not edit.\n"
         "// Edit the table and rebuild: the C, SystemVerilog and docs outputs all follow "
@@ -100,39 +100,39 @@ bool ig_emit_sv(const struct ig_model *m, const char *path)
         "  // A package is a menu: each module uses a few of these names, none uses all.\n"
         "  // verilator lint_off UNUSEDPARAM\n\n",
         m->path, m->name, m->ver_major, m->ver_minor, m->word_bits);
-    ig_out_printf(&o,
-                  "  localparam int unsigned IsaVersionMajor = %u;\n"
-                  "  localparam int unsigned IsaVersionMinor = %u;\n"
-                  "  localparam int unsigned InsnBits = %u;\n"
-                  "  localparam int unsigned InsnBytes = %u;\n"
-                  "  localparam int unsigned InsnWords = %u;\n\n",
-                  m->ver_major, m->ver_minor, m->word_bits, m->word_bits / 8, m->word_bits / 64);
+    gen_out_printf(&o,
+                   "  localparam int unsigned IsaVersionMajor = %u;\n"
+                   "  localparam int unsigned IsaVersionMinor = %u;\n"
+                   "  localparam int unsigned InsnBits = %u;\n"
+                   "  localparam int unsigned InsnBytes = %u;\n"
+                   "  localparam int unsigned InsnWords = %u;\n\n",
+                   m->ver_major, m->ver_minor, m->word_bits, m->word_bits / 8, m->word_bits / 64);
 
-    ig_out_printf(&o, "  typedef enum logic [%u:0] {\n", op_width - 1);
+    gen_out_printf(&o, "  typedef enum logic [%u:0] {\n", op_width - 1);
     for (size_t i = 0; i < m->ninsns; i++) {
         const struct ig_insn *in = &m->insns[i];
-        ig_out_printf(&o, "    %s = %u'h%02" PRIx64 "%s // ", ig_sv_opcode(in, a), op_width,
-                      (uint64_t)in->opcode, i + 1 < m->ninsns ? "," : " ");
-        ig_out_comment(&o, in->summary);
-        ig_out_printf(&o, "\n");
+        gen_out_printf(&o, "    %s = %u'h%02" PRIx64 "%s // ", ig_sv_opcode(in, a), op_width,
+                       (uint64_t)in->opcode, i + 1 < m->ninsns ? "," : " ");
+        gen_put_comment(o.fp, in->summary);
+        gen_out_printf(&o, "\n");
     }
-    ig_out_printf(&o, "  } opcode_e;\n\n");
+    gen_out_printf(&o, "  } opcode_e;\n\n");
     emit_enums(&o, m);
 
-    ig_out_printf(&o, "  // Common fields, present in every instruction.\n");
+    gen_out_printf(&o, "  // Common fields, present in every instruction.\n");
     emit_fields(&o, NULL, m->common, m->ncommon);
     for (size_t i = 0; i < m->ninsns; i++) {
         const struct ig_insn *in = &m->insns[i];
-        ig_out_printf(&o, "\n  // %s (opcode 0x%02" PRIx64 "): ", in->mnemonic,
-                      (uint64_t)in->opcode);
-        ig_out_comment(&o, in->summary);
-        ig_out_printf(&o, "\n  localparam logic [%u:0] %s = %u'h", m->word_bits - 1,
-                      ig_sv_used_mask(in, a), m->word_bits);
+        gen_out_printf(&o, "\n  // %s (opcode 0x%02" PRIx64 "): ", in->mnemonic,
+                       (uint64_t)in->opcode);
+        gen_put_comment(o.fp, in->summary);
+        gen_out_printf(&o, "\n  localparam logic [%u:0] %s = %u'h", m->word_bits - 1,
+                       ig_sv_used_mask(in, a), m->word_bits);
         for (unsigned w = m->word_bits / 64; w-- > 0;)
-            ig_out_printf(&o, "%016" PRIx64 "%s", in->used[w], w ? "_" : "");
-        ig_out_printf(&o, ";\n");
+            gen_out_printf(&o, "%016" PRIx64 "%s", in->used[w], w ? "_" : "");
+        gen_out_printf(&o, ";\n");
         emit_fields(&o, in, in->fields, in->nfields);
     }
-    ig_out_printf(&o, "\n  // verilator lint_on UNUSEDPARAM\n\nendpackage\n");
-    return ig_out_close(&o);
+    gen_out_printf(&o, "\n  // verilator lint_on UNUSEDPARAM\n\nendpackage\n");
+    return gen_out_close(&o);
 }

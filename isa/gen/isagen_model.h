@@ -120,6 +120,7 @@ const char *ig_camel(const char *s, char *buf);
 
 /* The generated identifiers, built in one place so that the emitters and the clash check
  * (ig_check_names) cannot disagree. `in` NULL means the common fields (prefix insn/Insn).
+ * A suffix or verb is spelled like the rest of the name ("LO" and "Lo" alike give _LO / Lo).
  * Each writes into buf[IG_IDENT_BUF] and returns it. */
 const char *ig_c_enum_tag(const struct ig_enum *e, char *buf); /* dpu_buf */
 const char *ig_c_enum_const(const struct ig_enum *e, const struct ig_enum_val *v,

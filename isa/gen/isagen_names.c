@@ -17,93 +17,89 @@ static const char *c_prefix(const struct ig_insn *in)
     return in ? in->mnemonic : "insn";
 }
 
+/* Every generated name is its parts joined with '_' and then spelled in one style (ig_upper,
+ * ig_lower or ig_camel: "dpu", "load", "pad_top", "lo" -> DPU_LOAD_PAD_TOP_LO, or
+ * LoadPadTopLo in CamelCase, where '_' only starts a word). The fixed parts are written in
+ * lower case. Writes into buf[IG_IDENT_BUF]; the list of parts ends with NULL. */
+static const char *ident(char *buf, const char *(*style)(const char *, char *), ...)
+    __attribute__((sentinel));
+
+static const char *ident(char *buf, const char *(*style)(const char *, char *), ...)
+{
+    char joined[IG_IDENT_BUF] = "";
+    size_t n = 0;
+    bool first = true;
+    va_list ap;
+    va_start(ap, style);
+    for (const char *part; (part = va_arg(ap, const char *)) != NULL; first = false) {
+        snprintf(joined + n, sizeof joined - n, "%s%s", first ? "" : "_", part);
+        n = strlen(joined);
+    }
+    va_end(ap);
+    return style(joined, buf);
+}
+
 const char *ig_c_enum_tag(const struct ig_enum *e, char *buf)
 {
-    char a[IG_IDENT_BUF];
-    snprintf(buf, IG_IDENT_BUF, "dpu_%s", ig_lower(e->name, a));
-    return buf;
+    return ident(buf, ig_lower, "dpu", e->name, NULL);
 }
 
 const char *ig_c_enum_const(const struct ig_enum *e, const struct ig_enum_val *v, char *buf)
 {
-    char a[IG_IDENT_BUF], b[IG_IDENT_BUF];
-    snprintf(buf, IG_IDENT_BUF, "DPU_%s_%s", ig_upper(e->name, a), ig_upper(v->name, b));
-    return buf;
+    return ident(buf, ig_upper, "dpu", e->name, v->name, NULL);
 }
 
 const char *ig_c_enum_count(const struct ig_enum *e, char *buf)
 {
-    char a[IG_IDENT_BUF];
-    snprintf(buf, IG_IDENT_BUF, "DPU_%s_COUNT", ig_upper(e->name, a));
-    return buf;
+    return ident(buf, ig_upper, "dpu", e->name, "count", NULL);
 }
 
 const char *ig_c_opcode(const struct ig_insn *in, char *buf)
 {
-    char a[IG_IDENT_BUF];
-    snprintf(buf, IG_IDENT_BUF, "DPU_OP_%s", ig_upper(in->mnemonic, a));
-    return buf;
+    return ident(buf, ig_upper, "dpu", "op", in->mnemonic, NULL);
 }
 
 const char *ig_c_field_macro(const struct ig_insn *in, const struct ig_field *fd,
                              const char *suffix, char *buf)
 {
-    char a[IG_IDENT_BUF], b[IG_IDENT_BUF];
-    snprintf(buf, IG_IDENT_BUF, "DPU_%s_%s_%s", ig_upper(c_prefix(in), a), ig_upper(fd->name, b),
-             suffix);
-    return buf;
+    return ident(buf, ig_upper, "dpu", c_prefix(in), fd->name, suffix, NULL);
 }
 
 const char *ig_c_accessor(const struct ig_insn *in, const struct ig_field *fd, const char *verb,
                           char *buf)
 {
-    char a[IG_IDENT_BUF], b[IG_IDENT_BUF];
-    snprintf(buf, IG_IDENT_BUF, "dpu_%s_%s_%s", ig_lower(c_prefix(in), a), verb,
-             ig_lower(fd->name, b));
-    return buf;
+    return ident(buf, ig_lower, "dpu", c_prefix(in), verb, fd->name, NULL);
 }
 
 const char *ig_sv_enum_type(const struct ig_enum *e, char *buf)
 {
-    char a[IG_IDENT_BUF];
-    snprintf(buf, IG_IDENT_BUF, "%s_e", ig_lower(e->name, a));
-    return buf;
+    return ident(buf, ig_lower, e->name, "e", NULL);
 }
 
 const char *ig_sv_enum_const(const struct ig_enum *e, const struct ig_enum_val *v, char *buf)
 {
-    char a[IG_IDENT_BUF], b[IG_IDENT_BUF];
-    snprintf(buf, IG_IDENT_BUF, "%s%s", ig_camel(e->name, a), ig_camel(v->name, b));
-    return buf;
+    return ident(buf, ig_camel, e->name, v->name, NULL);
 }
 
 const char *ig_sv_enum_count(const struct ig_enum *e, char *buf)
 {
-    char a[IG_IDENT_BUF];
-    snprintf(buf, IG_IDENT_BUF, "%sCount", ig_camel(e->name, a));
-    return buf;
+    return ident(buf, ig_camel, e->name, "count", NULL);
 }
 
 const char *ig_sv_opcode(const struct ig_insn *in, char *buf)
 {
-    char a[IG_IDENT_BUF];
-    snprintf(buf, IG_IDENT_BUF, "Op%s", ig_camel(in->mnemonic, a));
-    return buf;
+    return ident(buf, ig_camel, "op", in->mnemonic, NULL);
 }
 
 const char *ig_sv_field_param(const struct ig_insn *in, const struct ig_field *fd,
                               const char *suffix, char *buf)
 {
-    char a[IG_IDENT_BUF], b[IG_IDENT_BUF];
-    snprintf(buf, IG_IDENT_BUF, "%s%s%s", ig_camel(c_prefix(in), a), ig_camel(fd->name, b), suffix);
-    return buf;
+    return ident(buf, ig_camel, c_prefix(in), fd->name, suffix, NULL);
 }
 
 const char *ig_sv_used_mask(const struct ig_insn *in, char *buf)
 {
-    char a[IG_IDENT_BUF];
-    snprintf(buf, IG_IDENT_BUF, "%sUsedMask", ig_camel(in->mnemonic, a));
-    return buf;
+    return ident(buf, ig_camel, in->mnemonic, "used_mask", NULL);
 }
 
 /* ---- the clash check ---- */

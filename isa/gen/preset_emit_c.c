@@ -3,7 +3,7 @@
 
 #include <inttypes.h>
 
-#include "preset_out.h"
+#include "gen_out.h"
 
 void preset_put_sources(FILE *fp, const struct preset_src *ps, size_t n)
 {
@@ -11,15 +11,9 @@ void preset_put_sources(FILE *fp, const struct preset_src *ps, size_t n)
         fprintf(fp, "%s%s", i ? ", " : "", ps[i].path);
 }
 
-bool preset_emit_c_header(const char *path, const struct preset_src *ps, size_t n)
+static void put_header(FILE *fp, const struct preset_src *ps, size_t n)
 {
-    struct gen_out o;
-    if (!gen_out_open(&o, path))
-        return false;
-    FILE *fp = o.fp;
-    fputs("/* generated from ", fp);
-    preset_put_sources(fp, ps, n);
-    fputs(" by presetgen; do not edit.\n"
+    fputs(".\n"
           " * Hash of each hardware preset: dpu_preset_compute_hash() in dpu/preset.h. */\n"
           "#ifndef DPU_PRESETS_GEN_H\n#define DPU_PRESETS_GEN_H\n\n",
           fp);
@@ -37,18 +31,11 @@ bool preset_emit_c_header(const char *path, const struct preset_src *ps, size_t 
         fprintf(fp, "_HASH 0x%016" PRIX64 "ULL\n", p->hash);
     }
     fputs("\n#endif\n", fp);
-    return gen_out_close(&o);
 }
 
-bool preset_emit_c_source(const char *path, const struct preset_src *ps, size_t n)
+static void put_source(FILE *fp, const struct preset_src *ps, size_t n)
 {
-    struct gen_out o;
-    if (!gen_out_open(&o, path))
-        return false;
-    FILE *fp = o.fp;
-    fputs("/* generated from ", fp);
-    preset_put_sources(fp, ps, n);
-    fputs(" by presetgen; do not edit. */\n"
+    fputs(". */\n"
           "#include \"dpu/preset.h\"\n#include \"dpu/presets_gen.h\"\n\n"
           "const struct dpu_preset dpu_presets[] = {\n",
           fp);
@@ -73,5 +60,28 @@ bool preset_emit_c_source(const char *path, const struct preset_src *ps, size_t 
           "_Static_assert(sizeof dpu_presets / sizeof dpu_presets[0] == DPU_PRESET_COUNT,\n"
           "               \"presets_gen.h and presets_gen.c disagree\");\n",
           fp);
+}
+
+/* Writes path: the banner comment up to "do not edit", then body, which ends the banner. */
+static bool emit_c(const char *path, const struct preset_src *ps, size_t n,
+                   void (*body)(FILE *, const struct preset_src *, size_t))
+{
+    struct gen_out o;
+    if (!gen_out_open(&o, path))
+        return false;
+    fputs("/* generated from ", o.fp);
+    preset_put_sources(o.fp, ps, n);
+    fputs(" by presetgen; do not edit", o.fp);
+    body(o.fp, ps, n);
     return gen_out_close(&o);
+}
+
+bool preset_emit_c_header(const char *path, const struct preset_src *ps, size_t n)
+{
+    return emit_c(path, ps, n, put_header);
+}
+
+bool preset_emit_c_source(const char *path, const struct preset_src *ps, size_t n)
+{
+    return emit_c(path, ps, n, put_source);
 }

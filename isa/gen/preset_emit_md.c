@@ -2,21 +2,13 @@
 #include "preset_emit.h"
 
 #include <inttypes.h>
-#include <stdlib.h>
 
-#include "preset_out.h"
+#include "gen_out.h"
 
 bool preset_emit_md(const char *dir, const struct preset_src *ps, size_t n)
 {
-    char *path = gen_path_join(dir, "presets.md");
-    if (!path) {
-        fprintf(stderr, "%s: error: out of memory\n", dir);
-        return false;
-    }
     struct gen_out o;
-    bool ok = gen_out_open(&o, path);
-    free(path);
-    if (!ok)
+    if (!gen_out_open_in(&o, dir, "presets.md"))
         return false;
     FILE *fp = o.fp;
     fputs("<!-- generated from ", fp);

@@ -3,25 +3,16 @@
 #include "preset_emit.h"
 
 #include <inttypes.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "preset_out.h"
+#include "gen_out.h"
 
 static bool emit_one(const char *dir, const struct preset_src *s)
 {
     const struct dpu_preset *p = &s->p;
     char file[128];
     snprintf(file, sizeof file, "dpu_preset_%s_pkg.sv", p->name); /* names are <= 32 chars */
-    char *path = gen_path_join(dir, file);
-    if (!path) {
-        fprintf(stderr, "%s: error: out of memory\n", dir);
-        return false;
-    }
     struct gen_out o;
-    bool ok = gen_out_open(&o, path);
-    free(path);
-    if (!ok)
+    if (!gen_out_open_in(&o, dir, file))
         return false;
     FILE *fp = o.fp;
     fprintf(fp, "// generated from %s by presetgen; do not edit.\n// ", s->path);

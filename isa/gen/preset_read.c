@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "preset_out.h"
+#include "gen_out.h"
 #include "tbl_lex.h"
 
 #define SUFFIX ".preset"

@@ -10,60 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gen_out.h"
 #include "preset_emit.h"
 #include "preset_read.h"
 #include "tbl_lex.h"
 
-struct options {
-    const char *c_header, *c_source, *sv_dir, *doc_dir;
-    const char **files;
-    size_t nfiles;
-};
+/* The outputs: out_emitters[k] writes the file (or directory) named after out_options[k]. */
+static const char *const out_options[] = {"--c-header", "--c-source", "--sv-dir", "--doc-dir"};
+static bool (*const out_emitters[])(const char *, const struct preset_src *, size_t) = {
+    preset_emit_c_header, preset_emit_c_source, preset_emit_sv, preset_emit_md};
 
-static int usage(void)
-{
-    fputs("usage: presetgen [--c-header H] [--c-source C] [--sv-dir DIR] [--doc-dir DIR] "
-          "PRESET_FILES...\n",
-          stderr);
-    return 1;
-}
-
-static bool parse_args(int argc, char **argv, struct options *o)
-{
-    memset(o, 0, sizeof *o);
-    o->files = calloc((size_t)argc, sizeof *o->files);
-    if (!o->files)
-        return false;
-    for (int i = 1; i < argc; i++) {
-        const char **dst = NULL;
-        if (strcmp(argv[i], "--c-header") == 0)
-            dst = &o->c_header;
-        else if (strcmp(argv[i], "--c-source") == 0)
-            dst = &o->c_source;
-        else if (strcmp(argv[i], "--sv-dir") == 0)
-            dst = &o->sv_dir;
-        else if (strcmp(argv[i], "--doc-dir") == 0)
-            dst = &o->doc_dir;
-        else if (argv[i][0] == '-' && argv[i][1] == '-') {
-            fprintf(stderr, "presetgen: error: unknown option '%s'\n", argv[i]);
-            return false;
-        }
-        if (!dst) {
-            o->files[o->nfiles++] = argv[i];
-            continue;
-        }
-        if (i + 1 >= argc) {
-            fprintf(stderr, "presetgen: error: %s needs an argument\n", argv[i]);
-            return false;
-        }
-        *dst = argv[++i];
-    }
-    if (!o->nfiles) {
-        fputs("presetgen: error: no preset files\n", stderr);
-        return false;
-    }
-    return true;
-}
+#define NOUTS (sizeof out_options / sizeof out_options[0])
+_Static_assert(sizeof out_emitters / sizeof out_emitters[0] == NOUTS, "an emitter per option");
 
 /* Two files may not define the same preset (they can, from two directories). */
 static bool check_unique_names(const struct preset_src *ps, size_t n)
@@ -98,37 +56,47 @@ static int by_size(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    struct options o;
-    if (!parse_args(argc, argv, &o)) {
-        free(o.files);
-        return usage();
+    const char *paths[NOUTS];
+    const char **files = calloc((size_t)argc, sizeof *files);
+    if (!files) {
+        fputs("presetgen: error: out of memory\n", stderr);
+        return 2;
     }
-    struct preset_src *ps = calloc(o.nfiles, sizeof *ps);
+    struct gen_cmdline cl = {.prog = "presetgen",
+                             .usage = "presetgen [--c-header H] [--c-source C] [--sv-dir DIR] "
+                                      "[--doc-dir DIR] PRESET_FILES...",
+                             .options = out_options,
+                             .paths = paths,
+                             .nopts = NOUTS,
+                             .args = files,
+                             .max_args = (size_t)argc,
+                             .none = "no preset files"};
+    if (!gen_parse_args(&cl, argc, argv)) {
+        free(files);
+        return 1;
+    }
+    struct preset_src *ps = calloc(cl.nargs, sizeof *ps);
     if (!ps) {
         fputs("presetgen: error: out of memory\n", stderr);
-        free(o.files);
+        free(files);
         return 2;
     }
     bool ok = true;
-    for (size_t i = 0; i < o.nfiles; i++)
-        if (!preset_read(o.files[i], &ps[i]))
+    for (size_t i = 0; i < cl.nargs; i++)
+        if (!preset_read(files[i], &ps[i]))
             ok = false;
     if (ok)
-        ok = check_unique_names(ps, o.nfiles);
+        ok = check_unique_names(ps, cl.nargs);
     if (ok) {
-        qsort(ps, o.nfiles, sizeof *ps, by_size);
-        if (o.c_header && !preset_emit_c_header(o.c_header, ps, o.nfiles))
-            ok = false;
-        if (o.c_source && !preset_emit_c_source(o.c_source, ps, o.nfiles))
-            ok = false;
-        if (o.sv_dir && !preset_emit_sv(o.sv_dir, ps, o.nfiles))
-            ok = false;
-        if (o.doc_dir && !preset_emit_md(o.doc_dir, ps, o.nfiles))
-            ok = false;
+        qsort(ps, cl.nargs, sizeof *ps, by_size);
+        /* Every output asked for is attempted, so one bad path does not hide another. */
+        for (size_t k = 0; k < NOUTS; k++)
+            if (paths[k] && !out_emitters[k](paths[k], ps, cl.nargs))
+                ok = false;
     }
-    for (size_t i = 0; i < o.nfiles; i++)
+    for (size_t i = 0; i < cl.nargs; i++)
         preset_src_free(&ps[i]);
     free(ps);
-    free(o.files);
+    free(files);
     return ok ? 0 : 1;
 }

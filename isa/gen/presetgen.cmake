@@ -2,10 +2,6 @@
 # dpu_presets[] and DPU_PRESET_<NAME>_HASH, one SystemVerilog package per preset and the
 # docs table. Included from isa/CMakeLists.txt, so CMAKE_CURRENT_SOURCE_DIR is isa/.
 
-# Generator output helpers (files written whole, escaping); reggen links them too.
-add_library(dpu_gen_out STATIC ${CMAKE_CURRENT_SOURCE_DIR}/gen/preset_out.c)
-target_include_directories(dpu_gen_out PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/gen)
-
 # The key table, the checks, the hash and the derived figures are compiled into both the
 # generator and libdpuisa: the hash stamped at build time and the one computed at run time
 # come from the same code.

@@ -7,76 +7,42 @@
  * "file:line:col: error: ..." naming the registers and fields at fault on stderr.
  */
 #include <stdio.h>
-#include <string.h>
 
+#include "gen_out.h"
 #include "reggen_emit.h"
 #include "reggen_model.h"
 
-struct options {
-    const char *table, *c_header, *c_source, *sv_package, *doc_dir;
-};
+/* The outputs: out_emitters[k] writes the file (or directory) named after out_options[k]. */
+static const char *const out_options[] = {"--c-header", "--c-source", "--sv-package", "--doc-dir"};
+static bool (*const out_emitters[])(const char *, const struct rg_table *) = {
+    rg_emit_c_header, rg_emit_c_source, rg_emit_sv, rg_emit_md};
 
-static int usage(void)
-{
-    fputs("usage: reggen TABLE [--c-header H] [--c-source C] [--sv-package SV] "
-          "[--doc-dir DIR]\n",
-          stderr);
-    return 1;
-}
-
-static bool parse_args(int argc, char **argv, struct options *o)
-{
-    memset(o, 0, sizeof *o);
-    for (int i = 1; i < argc; i++) {
-        const char **dst = NULL;
-        if (strcmp(argv[i], "--c-header") == 0)
-            dst = &o->c_header;
-        else if (strcmp(argv[i], "--c-source") == 0)
-            dst = &o->c_source;
-        else if (strcmp(argv[i], "--sv-package") == 0)
-            dst = &o->sv_package;
-        else if (strcmp(argv[i], "--doc-dir") == 0)
-            dst = &o->doc_dir;
-        else if (argv[i][0] == '-' && argv[i][1] == '-') {
-            fprintf(stderr, "reggen: error: unknown option '%s'\n", argv[i]);
-            return false;
-        } else if (o->table) {
-            fprintf(stderr, "reggen: error: more than one table ('%s')\n", argv[i]);
-            return false;
-        } else {
-            o->table = argv[i];
-            continue;
-        }
-        if (i + 1 >= argc) {
-            fprintf(stderr, "reggen: error: %s needs an argument\n", argv[i]);
-            return false;
-        }
-        *dst = argv[++i];
-    }
-    if (!o->table) {
-        fputs("reggen: error: no table\n", stderr);
-        return false;
-    }
-    return true;
-}
+#define NOUTS (sizeof out_options / sizeof out_options[0])
+_Static_assert(sizeof out_emitters / sizeof out_emitters[0] == NOUTS, "an emitter per option");
 
 int main(int argc, char **argv)
 {
-    struct options o;
-    if (!parse_args(argc, argv, &o))
-        return usage();
+    const char *paths[NOUTS], *table;
+    struct gen_cmdline cl = {.prog = "reggen",
+                             .usage = "reggen TABLE [--c-header H] [--c-source C] "
+                                      "[--sv-package SV] [--doc-dir DIR]",
+                             .options = out_options,
+                             .paths = paths,
+                             .nopts = NOUTS,
+                             .args = &table,
+                             .max_args = 1,
+                             .none = "no table",
+                             .too_many = "more than one table"};
+    if (!gen_parse_args(&cl, argc, argv))
+        return 1;
     struct rg_table t;
-    bool ok = rg_parse(o.table, &t) && rg_check(&t);
+    bool ok = rg_parse(table, &t) && rg_check(&t);
     if (ok) {
         rg_sort(&t);
-        if (o.c_header && !rg_emit_c_header(o.c_header, &t))
-            ok = false;
-        if (o.c_source && !rg_emit_c_source(o.c_source, &t))
-            ok = false;
-        if (o.sv_package && !rg_emit_sv(o.sv_package, &t))
-            ok = false;
-        if (o.doc_dir && !rg_emit_md(o.doc_dir, &t))
-            ok = false;
+        /* Every output asked for is attempted, so one bad path does not hide another. */
+        for (size_t k = 0; k < NOUTS; k++)
+            if (paths[k] && !out_emitters[k](paths[k], &t))
+                ok = false;
     }
     rg_free(&t);
     return ok ? 0 : 1;

@@ -1,7 +1,7 @@
 # AXI-Lite control/status registers: isa/regs.tbl (THE source) -> C offsets and masks
 # (dpu/regs_gen.h), descriptor tables (regs_gen.c, types in dpu/regs_desc.h), the
 # SystemVerilog package dpu_regs_pkg and the docs tables. Included from isa/CMakeLists.txt
-# after presetgen.cmake, which defines dpu_gen_out.
+# after isagen.cmake, which defines dpu_gen_out.
 
 add_executable(reggen
   ${CMAKE_CURRENT_SOURCE_DIR}/gen/reggen.c

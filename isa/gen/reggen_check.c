@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "preset_out.h"
+#include "gen_out.h"
 #include "reggen_model.h"
 
 uint64_t rg_field_mask(const struct rg_field *f)

@@ -3,7 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "preset_out.h"
+#include "gen_out.h"
 #include "reggen_emit.h"
 
 /* Integer suffix wide enough for a register value. */

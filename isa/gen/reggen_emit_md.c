@@ -2,9 +2,8 @@
  * fields, and the values of each enum. */
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 
-#include "preset_out.h"
+#include "gen_out.h"
 #include "reggen_emit.h"
 
 static void put_bits(FILE *fp, const struct rg_field *f)
@@ -58,15 +57,8 @@ static void emit_enum(FILE *fp, const struct rg_enum *e)
 
 bool rg_emit_md(const char *dir, const struct rg_table *t)
 {
-    char *path = gen_path_join(dir, "registers.md");
-    if (!path) {
-        fprintf(stderr, "%s: error: out of memory\n", dir);
-        return false;
-    }
     struct gen_out o;
-    bool ok = gen_out_open(&o, path);
-    free(path);
-    if (!ok)
+    if (!gen_out_open_in(&o, dir, "registers.md"))
         return false;
     FILE *fp = o.fp;
     fprintf(fp, "<!-- generated from %s by reggen; do not edit -->\n\n", t->path);

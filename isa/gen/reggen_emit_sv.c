@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "preset_out.h"
+#include "gen_out.h"
 #include "reggen_emit.h"
 
 /* A sized hex literal: 32'h44505530. */
