@@ -24,6 +24,16 @@ const struct dpuc_cmd dpuc_commands[] = {
      "  -o, --output FILE    output file (default: standard output)\n"
      "  --no-index           omit the trailing `; #INDEX` comment on each line\n",
      dpuc_cmd_disasm},
+    {"info", "summarize a model: inputs, outputs, nodes, parameters, MACs",
+     "usage: dpuc info MODEL [--json]\n"
+     "\n"
+     "Prints what MODEL holds: graph name and kind, inputs and outputs with shapes and\n"
+     "quantization, one row per node (op, output shape, parameters, MACs) and totals.\n"
+     "MODEL is a model.q8 in binary or text form (docs/q8-format.md).\n"
+     "\n"
+     "  MODEL     model.q8 file; - reads standard input\n"
+     "  --json    print the same summary as one JSON object\n",
+     dpuc_cmd_info},
 };
 
 const size_t dpuc_command_count = sizeof dpuc_commands / sizeof dpuc_commands[0];

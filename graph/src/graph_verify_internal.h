@@ -8,6 +8,7 @@
  *                                                                      (graph_verify_attrs.c)
  *                 shapes                                              (graph_verify_shapes.c)
  *                 dtypes and quantization                             (graph_verify_types.c)
+ *                 integer multipliers for every ratio of scales       (graph_verify_ratio.c)
  * Phases 3 may rely on everything phase 1 established: valid dtypes, ranks and dims, tensor
  * indices in range, input/output counts within ops.def, attribute types as in op_attrs.def.
  */
@@ -56,18 +57,16 @@ const char *dpu_vname(const char *s, char buf[VNAME_MAX]);
 int dpu_vfail_node(struct dpu_diag *d, const struct dpu_gnode *n, int err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Records "tensor 'NAME': <message>" in d and returns err. */
-int dpu_vfail_tensor(struct dpu_diag *d, const struct dpu_gtensor *t, int err, const char *fmt,
-                     ...) __attribute__((format(printf, 4, 5)));
+int dpu_vfail_tensor(struct dpu_diag *d, const struct dpu_gtensor *t, int err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* "[1,3,28,28]"; "[]" for a scalar. buf must hold DPU_VDIMS_MAX bytes. */
 #define DPU_VDIMS_MAX 200
 const char *dpu_vdims(int rank, const int64_t *dims, char buf[DPU_VDIMS_MAX]);
 
 /* Input i of n, or NULL when absent (index -1 or i >= ninputs). */
-const struct dpu_gtensor *dpu_vin(const struct dpu_graph *g, const struct dpu_gnode *n,
-                                  size_t i);
-const struct dpu_gtensor *dpu_vout(const struct dpu_graph *g, const struct dpu_gnode *n,
-                                   size_t i);
+const struct dpu_gtensor *dpu_vin(const struct dpu_graph *g, const struct dpu_gnode *n, size_t i);
+const struct dpu_gtensor *dpu_vout(const struct dpu_graph *g, const struct dpu_gnode *n, size_t i);
 
 /* Attribute readers for phase 3 (types already checked). Absent: the default. Present: the
  * value(s) must lie in [lo, hi] and an INTS attribute must have exactly len values;
@@ -82,12 +81,12 @@ int dpu_vget_ints(const struct dpu_gnode *n, const char *name, size_t len, const
 int dpu_verify_topo_sort(struct dpu_graph *g, const int32_t *producer, struct dpu_diag *d);
 
 /* Phase 3 checks of one node. */
-int dpu_verify_node_attrs(const struct dpu_graph *g, const struct dpu_gnode *n,
-                          struct dpu_diag *d);
+int dpu_verify_node_attrs(const struct dpu_graph *g, const struct dpu_gnode *n, struct dpu_diag *d);
 int dpu_verify_node_shapes(const struct dpu_graph *g, const struct dpu_gnode *n,
                            struct dpu_diag *d);
-int dpu_verify_node_types(const struct dpu_graph *g, const struct dpu_gnode *n,
-                          struct dpu_diag *d);
+int dpu_verify_node_types(const struct dpu_graph *g, const struct dpu_gnode *n, struct dpu_diag *d);
+int dpu_verify_node_ratios(const struct dpu_graph *g, const struct dpu_gnode *n,
+                           struct dpu_diag *d);
 
 /* Bounds that keep every size computation of the shape rules inside int64: kernel sizes,
  * strides, dilations and upsampling factors are at most 2^20, pads at most 2^40. */

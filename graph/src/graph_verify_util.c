@@ -89,8 +89,7 @@ int dpu_vfail_node(struct dpu_diag *d, const struct dpu_gnode *n, int err, const
     return err;
 }
 
-int dpu_vfail_tensor(struct dpu_diag *d, const struct dpu_gtensor *t, int err, const char *fmt,
-                     ...)
+int dpu_vfail_tensor(struct dpu_diag *d, const struct dpu_gtensor *t, int err, const char *fmt, ...)
 {
     char nb[VNAME_MAX], prefix[VNAME_MAX + 16];
     snprintf(prefix, sizeof prefix, "tensor '%s': ", dpu_vname(t->name, nb));
@@ -119,8 +118,7 @@ const struct dpu_gtensor *dpu_vin(const struct dpu_graph *g, const struct dpu_gn
     return &g->tensors[n->inputs[i]];
 }
 
-const struct dpu_gtensor *dpu_vout(const struct dpu_graph *g, const struct dpu_gnode *n,
-                                   size_t i)
+const struct dpu_gtensor *dpu_vout(const struct dpu_graph *g, const struct dpu_gnode *n, size_t i)
 {
     if (i >= n->noutputs || n->outputs[i] < 0)
         return NULL;

@@ -65,8 +65,7 @@ static int grow(struct dpu_strmap *m)
     return DPU_OK;
 }
 
-int dpu_strmap_put(struct dpu_strmap *m, const char *key, size_t len, int64_t value,
-                   int64_t *old)
+int dpu_strmap_put(struct dpu_strmap *m, const char *key, size_t len, int64_t value, int64_t *old)
 {
     if ((m->count + 1) * 2 > m->cap) {
         int err = grow(m);

@@ -28,7 +28,6 @@ int64_t dpu_strmap_get(const struct dpu_strmap *m, const char *key, size_t len);
 
 /* Inserts key -> value. Returns 0 when inserted, 1 when the key was already present (its
  * value is left unchanged and stored in *old when old is non-NULL), DPU_E_NOMEM. */
-int dpu_strmap_put(struct dpu_strmap *m, const char *key, size_t len, int64_t value,
-                   int64_t *old);
+int dpu_strmap_put(struct dpu_strmap *m, const char *key, size_t len, int64_t value, int64_t *old);
 
 #endif

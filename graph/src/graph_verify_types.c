@@ -1,0 +1,209 @@
+/* Phase 3c of the verifier: dtypes and quantization of each node's operands in a quantized
+ * graph (float graphs were checked as a whole: float32 everywhere, no quantization).
+ *
+ *   activations  int8, per-tensor: one scale (finite, > 0) and one zero point in [-128, 127]
+ *   weights      (Conv2D, FullyConnected input 1) int8 constants in [-127, 127], zero
+ *                points 0, per-tensor or per output channel (axis 0)
+ *   bias         (input 2) int32 constant, no quantization or zero points 0
+ *   boundaries   Quantize: float32 in, int8 out; Dequantize: int8 in, float32 out
+ *   pass-through Reshape, Flatten, Transpose, Pad, Resize keep the input's scale and zero
+ *                point exactly (they move bytes and never requantize)
+ *   Softmax      output scale 1/256 and zero point -128: [0, 1) in 256 steps
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "graph_verify_internal.h"
+
+/* "input 1 'conv1.w'" or "output 'conv1.out'" for messages. */
+static const char *role(char *buf, size_t cap, bool is_out, size_t i, const struct dpu_gtensor *t)
+{
+    char nb[VNAME_MAX];
+    if (is_out)
+        snprintf(buf, cap, "output '%s'", dpu_vname(t->name, nb));
+    else
+        snprintf(buf, cap, "input %zu '%s'", i, dpu_vname(t->name, nb));
+    return buf;
+}
+
+static int check_scales(const struct dpu_gnode *n, const char *who, const struct dpu_quant *q,
+                        struct dpu_diag *d)
+{
+    for (size_t c = 0; c < q->count; c++)
+        if (!isfinite(q->scale[c]) || !(q->scale[c] > 0))
+            return dpu_vfail_node(d, n, DPU_E_RANGE, "%s scale %zu is %g, not finite and > 0", who,
+                                  c, (double)q->scale[c]);
+    return DPU_OK;
+}
+
+static int check_act(const struct dpu_gnode *n, bool is_out, size_t i, const struct dpu_gtensor *t,
+                     struct dpu_diag *d)
+{
+    char who[VNAME_MAX + 32];
+    role(who, sizeof who, is_out, i, t);
+    if (t->dtype != DPU_DT_INT8)
+        return dpu_vfail_node(d, n, DPU_E_INVALID, "%s is %s, expected int8 in a quantized graph",
+                              who, dpu_dtype_name(t->dtype));
+    if (t->quant.count == 0)
+        return dpu_vfail_node(d, n, DPU_E_INVALID, "%s has no quantization parameters", who);
+    if (t->quant.axis != -1)
+        return dpu_vfail_node(d, n, DPU_E_INVALID,
+                              "%s is quantized per channel (axis %d); activations take one scale "
+                              "and zero point",
+                              who, t->quant.axis);
+    int32_t zp = t->quant.zero_point[0];
+    if (zp < -128 || zp > 127)
+        return dpu_vfail_node(d, n, DPU_E_RANGE, "%s zero point %" PRId32 " is outside [-128, 127]",
+                              who, zp);
+    return check_scales(n, who, &t->quant, d);
+}
+
+static int check_float_io(const struct dpu_gnode *n, bool is_out, size_t i,
+                          const struct dpu_gtensor *t, struct dpu_diag *d)
+{
+    char who[VNAME_MAX + 32];
+    role(who, sizeof who, is_out, i, t);
+    if (t->dtype != DPU_DT_FLOAT32)
+        return dpu_vfail_node(d, n, DPU_E_INVALID, "%s is %s, expected float32", who,
+                              dpu_dtype_name(t->dtype));
+    if (t->quant.count)
+        return dpu_vfail_node(d, n, DPU_E_INVALID, "%s is float32 but has quantization parameters",
+                              who);
+    return DPU_OK;
+}
+
+static int check_weights(const struct dpu_gnode *n, const struct dpu_gtensor *w, struct dpu_diag *d)
+{
+    char who[VNAME_MAX + 32];
+    role(who, sizeof who, false, 1, w);
+    if (!w->data)
+        return dpu_vfail_node(d, n, DPU_E_INVALID, "weights %s must be a constant", who);
+    if (w->dtype != DPU_DT_INT8)
+        return dpu_vfail_node(d, n, DPU_E_INVALID, "weights %s are %s, expected int8", who,
+                              dpu_dtype_name(w->dtype));
+    const struct dpu_quant *q = &w->quant;
+    if (q->count == 0)
+        return dpu_vfail_node(d, n, DPU_E_INVALID, "weights %s have no quantization parameters",
+                              who);
+    if (q->axis != -1 && q->axis != 0)
+        return dpu_vfail_node(d, n, DPU_E_INVALID,
+                              "weights %s are quantized along axis %d; expected per output "
+                              "channel (axis 0) or per tensor",
+                              who, q->axis);
+    for (size_t c = 0; c < q->count; c++)
+        if (q->zero_point[c] != 0)
+            return dpu_vfail_node(d, n, DPU_E_RANGE,
+                                  "weights %s zero point %zu is %" PRId32 "; weights are symmetric "
+                                  "(zero point 0)",
+                                  who, c, q->zero_point[c]);
+    int err = check_scales(n, who, q, d);
+    if (err)
+        return err;
+    const int8_t *v = w->data;
+    int64_t count = dpu_shape_count(w->rank, w->dims);
+    for (int64_t k = 0; k < count; k++)
+        if (v[k] == -128)
+            return dpu_vfail_node(d, n, DPU_E_RANGE,
+                                  "weights %s element %" PRId64 " is -128; weights lie in [-127, "
+                                  "127]",
+                                  who, k);
+    return DPU_OK;
+}
+
+static int check_bias(const struct dpu_gnode *n, const struct dpu_gtensor *b, struct dpu_diag *d)
+{
+    char who[VNAME_MAX + 32];
+    role(who, sizeof who, false, 2, b);
+    if (!b->data)
+        return dpu_vfail_node(d, n, DPU_E_INVALID, "bias %s must be a constant", who);
+    if (b->dtype != DPU_DT_INT32)
+        return dpu_vfail_node(d, n, DPU_E_INVALID, "bias %s is %s, expected int32", who,
+                              dpu_dtype_name(b->dtype));
+    for (size_t c = 0; c < b->quant.count; c++)
+        if (b->quant.zero_point[c] != 0)
+            return dpu_vfail_node(d, n, DPU_E_RANGE,
+                                  "bias %s zero point %zu is %" PRId32 ", expected 0", who, c,
+                                  b->quant.zero_point[c]);
+    return check_scales(n, who, &b->quant, d);
+}
+
+/* Byte-moving ops: the output must carry the input's quantization bit for bit. */
+static int check_same_quant(const struct dpu_gnode *n, const struct dpu_gtensor *x,
+                            const struct dpu_gtensor *y, struct dpu_diag *d)
+{
+    float sx = x->quant.scale[0], sy = y->quant.scale[0];
+    int32_t zx = x->quant.zero_point[0], zy = y->quant.zero_point[0];
+    if (memcmp(&sx, &sy, sizeof sx) != 0 || zx != zy) {
+        char nb[VNAME_MAX];
+        return dpu_vfail_node(d, n, DPU_E_MISMATCH,
+                              "output '%s' has scale %.9g and zero point %" PRId32
+                              ", but this op keeps the input's scale %.9g and zero point %" PRId32,
+                              dpu_vname(y->name, nb), (double)sy, zy, (double)sx, zx);
+    }
+    return DPU_OK;
+}
+
+static int check_softmax_out(const struct dpu_gnode *n, const struct dpu_gtensor *y,
+                             struct dpu_diag *d)
+{
+    if (y->quant.scale[0] != 1.0f / 256.0f || y->quant.zero_point[0] != -128) {
+        char nb[VNAME_MAX];
+        return dpu_vfail_node(d, n, DPU_E_RANGE,
+                              "output '%s' has scale %.9g and zero point %" PRId32
+                              "; Softmax outputs take scale 1/256 (0.00390625) and zero point -128",
+                              dpu_vname(y->name, nb), (double)y->quant.scale[0],
+                              y->quant.zero_point[0]);
+    }
+    return DPU_OK;
+}
+
+int dpu_verify_node_types(const struct dpu_graph *g, const struct dpu_gnode *n, struct dpu_diag *d)
+{
+    if (!g->quantized)
+        return DPU_OK;
+    const struct dpu_gtensor *x = dpu_vin(g, n, 0), *y = dpu_vout(g, n, 0);
+    int err = DPU_OK;
+    switch (n->op) {
+    case DPU_NODE_QUANTIZE:
+        err = check_float_io(n, false, 0, x, d);
+        return err ? err : check_act(n, true, 0, y, d);
+    case DPU_NODE_DEQUANTIZE:
+        err = check_act(n, false, 0, x, d);
+        return err ? err : check_float_io(n, true, 0, y, d);
+    case DPU_NODE_CONV2D:
+    case DPU_NODE_FULLY_CONNECTED: {
+        const struct dpu_gtensor *b = dpu_vin(g, n, 2);
+        err = check_act(n, false, 0, x, d);
+        if (!err)
+            err = check_weights(n, dpu_vin(g, n, 1), d);
+        if (!err && b)
+            err = check_bias(n, b, d);
+        return err ? err : check_act(n, true, 0, y, d);
+    }
+    default:
+        break;
+    }
+    for (size_t i = 0; i < n->ninputs && !err; i++) {
+        const struct dpu_gtensor *t = dpu_vin(g, n, i);
+        if (t)
+            err = check_act(n, false, i, t, d);
+    }
+    if (!err)
+        err = check_act(n, true, 0, y, d);
+    if (err)
+        return err;
+    switch (n->op) {
+    case DPU_NODE_RESHAPE:
+    case DPU_NODE_FLATTEN:
+    case DPU_NODE_TRANSPOSE:
+    case DPU_NODE_PAD:
+    case DPU_NODE_RESIZE:
+        return check_same_quant(n, x, y, d);
+    case DPU_NODE_SOFTMAX:
+        return check_softmax_out(n, y, d);
+    default:
+        return DPU_OK;
+    }
+}
