@@ -48,7 +48,13 @@ struct dpu_gtensor {
     struct dpu_quant quant;
 };
 
-enum dpu_attr_type { DPU_ATTR_INT, DPU_ATTR_FLOAT, DPU_ATTR_INTS, DPU_ATTR_FLOATS, DPU_ATTR_STRING };
+enum dpu_attr_type {
+    DPU_ATTR_INT,
+    DPU_ATTR_FLOAT,
+    DPU_ATTR_INTS,
+    DPU_ATTR_FLOATS,
+    DPU_ATTR_STRING
+};
 
 struct dpu_attr {
     char *name;
@@ -90,11 +96,10 @@ void dpu_graph_free(struct dpu_graph *g);
  * (activation); otherwise it is copied (dpu_tensor byte size of dtype and dims). */
 int dpu_graph_add_tensor(struct dpu_graph *g, const char *name, enum dpu_dtype dtype, int rank,
                          const int64_t *dims, const void *data);
-int dpu_graph_set_quant(struct dpu_graph *g, int tensor, int axis, size_t count,
-                        const float *scale, const int32_t *zero_point);
-int dpu_graph_add_node(struct dpu_graph *g, const char *name, enum dpu_node_op op,
-                       size_t ninputs, const int32_t *inputs, size_t noutputs,
-                       const int32_t *outputs);
+int dpu_graph_set_quant(struct dpu_graph *g, int tensor, int axis, size_t count, const float *scale,
+                        const int32_t *zero_point);
+int dpu_graph_add_node(struct dpu_graph *g, const char *name, enum dpu_node_op op, size_t ninputs,
+                       const int32_t *inputs, size_t noutputs, const int32_t *outputs);
 int dpu_graph_add_input(struct dpu_graph *g, int tensor);
 int dpu_graph_add_output(struct dpu_graph *g, int tensor);
 /* Finds a tensor by name; -1 when absent. */
@@ -103,10 +108,8 @@ int dpu_graph_find_tensor(const struct dpu_graph *g, const char *name);
 /* Attributes on node `node`; setting an existing name replaces it. */
 int dpu_node_set_int(struct dpu_graph *g, int node, const char *name, int64_t v);
 int dpu_node_set_float(struct dpu_graph *g, int node, const char *name, double v);
-int dpu_node_set_ints(struct dpu_graph *g, int node, const char *name, size_t n,
-                      const int64_t *v);
-int dpu_node_set_floats(struct dpu_graph *g, int node, const char *name, size_t n,
-                        const double *v);
+int dpu_node_set_ints(struct dpu_graph *g, int node, const char *name, size_t n, const int64_t *v);
+int dpu_node_set_floats(struct dpu_graph *g, int node, const char *name, size_t n, const double *v);
 int dpu_node_set_string(struct dpu_graph *g, int node, const char *name, const char *v);
 
 /* Attribute lookup: NULL when absent. The typed getters return `def` when absent. */
