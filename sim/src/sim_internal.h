@@ -1,0 +1,199 @@
+/* Internals of dpusim shared by its files (not installed).
+ *
+ * The machine state (struct dpu_sim), the context the validity checks run in, and the
+ * prototypes of the one-file-per-instruction checks (check_*.c), semantics (exec_*.c) and
+ * access sets (access.c, for the race checker).
+ */
+#ifndef DPU_SIM_INTERNAL_H
+#define DPU_SIM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dpu/sim.h"
+
+/* One token queue (a -> b). Tokens carry no data on the hardware; here each carries the
+ * vector clock of the signalling engine, which is all the race checker needs to know about
+ * happens-before. Ring buffer of `depth` clocks. */
+struct sim_tokq {
+    uint32_t head, count;
+    uint32_t (*vc)[DPU_ENGINE_COUNT];
+};
+
+struct sim_races; /* race.c */
+
+struct dpu_sim {
+    struct dpu_preset p;
+    uint32_t R, C; /* array_rows, array_cols */
+
+    /* On-chip buffers as bytes (ACC entries stored little-endian, as LOAD/SAVE see them). */
+    uint8_t *buf[DPU_SIM_BUF_COUNT];
+    uint64_t buf_size[DPU_SIM_BUF_COUNT];
+
+    /* Borrowed DDR regions. */
+    uint8_t *region[DPU_REGION_COUNT];
+    uint64_t region_size[DPU_REGION_COUNT];
+
+    /* Per run. */
+    bool lut_loaded; /* a LUTLD has executed (in stream order) in this run */
+    struct sim_tokq q[DPU_ENGINE_COUNT][DPU_ENGINE_COUNT]; /* q[from][to] */
+    uint32_t vc[DPU_ENGINE_COUNT][DPU_ENGINE_COUNT];       /* vector clock of each engine */
+
+    int32_t *conv_sums; /* C int32: CONV's per-pixel partial sums */
+
+    bool check_races;
+    struct sim_races *races;
+};
+
+/* ---- validity checks (check_*.c) ------------------------------------------------------ */
+
+/* What the checks need to know: sizes from the preset and the regions, and whether a LUTLD
+ * came earlier in the stream (false makes an instruction that reads the LUT invalid; the
+ * public dpu_sim_insn_check passes true, as it does not see the program). */
+struct sim_check {
+    uint64_t R, C;
+    uint64_t act_bytes, wgt_bytes, param_records, acc_entries;
+    uint64_t buf_bytes[DPU_BUF_COUNT]; /* LOAD/SAVE view: bytes of ACT, WGT, PARAM, ACC */
+    uint64_t region_size[DPU_REGION_COUNT];
+    bool lut_loaded;
+    size_t index;
+    const char *mnemonic;
+    struct dpu_sim_fault *f;
+    struct dpu_diag *d;
+};
+
+void sim_check_init(struct sim_check *c, const struct dpu_preset *p,
+                    const uint64_t region_sizes[DPU_REGION_COUNT]);
+
+/* Records a fault (errcode, addr, field) in c->f and a message in c->d, and returns the
+ * errcode so that checks can `return sim_fail(...)`. */
+unsigned sim_fail(struct sim_check *c, unsigned errcode, uint64_t addr, const char *field,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* BAD_FIELD at field (lo, name). */
+#define SIM_BAD_FIELD(c, lo, name, ...)                                                            \
+    sim_fail((c), DPU_ERRCODE_BAD_FIELD, (lo), (name), __VA_ARGS__)
+
+/* A half-open interval [lo, hi) of addresses. */
+struct sim_ext {
+    uint64_t lo, hi;
+};
+
+static inline bool sim_ext_disjoint(struct sim_ext a, struct sim_ext b)
+{
+    return a.hi <= b.lo || b.hi <= a.lo;
+}
+
+/* SRAM_RANGE unless e lies within [0, size); the fault address is e's highest address. */
+unsigned sim_check_sram(struct sim_check *c, struct sim_ext e, uint64_t size, const char *field,
+                        const char *what);
+
+/* DDR_RANGE unless the box (off, rows, cols, bytes, strides) lies in region `region`. */
+unsigned sim_check_ddr(struct sim_check *c, uint64_t region, uint64_t off, uint64_t rows,
+                       uint64_t row_stride, uint64_t cols, uint64_t col_stride, uint64_t bytes,
+                       const char *field);
+
+/* BAD_FIELD unless v is a multiple of m. */
+unsigned sim_check_align(struct sim_check *c, uint64_t v, uint64_t m, const char *m_name,
+                         unsigned lo, const char *field);
+
+/* BAD_FIELD unless v >= 1. */
+unsigned sim_check_nonzero(struct sim_check *c, uint64_t v, unsigned lo, const char *field);
+
+/* BAD_FIELD when an instruction reads the LUT before any LUTLD in the stream. */
+unsigned sim_check_lut_loaded(struct sim_check *c, unsigned lo, const char *field);
+
+/* Encoding rules of isa.md section 1: defined opcode, reserved bits zero, enum values. */
+unsigned sim_check_encoding(struct sim_check *c, const dpu_insn *in);
+/* The wait/signal rules: END's both zero, no bit naming the executing engine. */
+unsigned sim_check_tokens(struct sim_check *c, const dpu_insn *in);
+
+unsigned sim_check_load(struct sim_check *c, const dpu_insn *in);
+unsigned sim_check_save(struct sim_check *c, const dpu_insn *in);
+unsigned sim_check_conv(struct sim_check *c, const dpu_insn *in);
+unsigned sim_check_pool(struct sim_check *c, const dpu_insn *in);
+unsigned sim_check_eltw(struct sim_check *c, const dpu_insn *in);
+unsigned sim_check_dwconv(struct sim_check *c, const dpu_insn *in);
+unsigned sim_check_lutld(struct sim_check *c, const dpu_insn *in);
+unsigned sim_check_lut(struct sim_check *c, const dpu_insn *in);
+
+/* Every static rule of one instruction, in the priority order of isa.md section 5. */
+unsigned sim_check_insn(struct sim_check *c, const dpu_insn *in);
+
+/* The engine that executes in (SYNC: the one it names), or DPU_ENGINE_CTRL for END. Only
+ * for instructions that passed sim_check_encoding. */
+int sim_insn_engine(const dpu_insn *in);
+
+/* ---- semantics (exec_*.c) ------------------------------------------------------------- */
+
+/* Each runs one instruction that passed its checks on s. They return DPU_ERRCODE_NONE, or
+ * DPU_ERRCODE_BAD_PARAM with *fault_addr the PARAM byte address of the bad record (the
+ * records are checked before anything is written). */
+unsigned sim_exec_load(struct dpu_sim *s, const dpu_insn *in, uint64_t *fault_addr);
+unsigned sim_exec_save(struct dpu_sim *s, const dpu_insn *in, uint64_t *fault_addr);
+unsigned sim_exec_conv(struct dpu_sim *s, const dpu_insn *in, uint64_t *fault_addr);
+unsigned sim_exec_pool(struct dpu_sim *s, const dpu_insn *in, uint64_t *fault_addr);
+unsigned sim_exec_eltw(struct dpu_sim *s, const dpu_insn *in, uint64_t *fault_addr);
+unsigned sim_exec_dwconv(struct dpu_sim *s, const dpu_insn *in, uint64_t *fault_addr);
+unsigned sim_exec_lutld(struct dpu_sim *s, const dpu_insn *in, uint64_t *fault_addr);
+unsigned sim_exec_lut(struct dpu_sim *s, const dpu_insn *in, uint64_t *fault_addr);
+
+/* PARAM record q (section 2 of isa.md): bias and M little-endian int32, s an int8. */
+struct sim_param {
+    int32_t bias, M;
+    int s;
+};
+struct sim_param sim_param_read(const struct dpu_sim *s, uint64_t q);
+/* BAD_PARAM check of record q: M >= 0 and 0 <= s <= max_shift. */
+bool sim_param_ok(struct sim_param r, int max_shift);
+
+/* ACC entry e, channel c. */
+int32_t sim_acc_get(const struct dpu_sim *s, uint64_t e, uint64_t c);
+void sim_acc_set(struct dpu_sim *s, uint64_t e, uint64_t c, int32_t v);
+
+/* A buffer byte read as two's-complement int8, without the implementation-defined
+ * conversion of a value above 127 to a signed type (C11 6.3.1.3p3). */
+static inline int8_t sim_i8(uint8_t b)
+{
+    return b < 128 ? (int8_t)b : (int8_t)((int)b - 256);
+}
+
+/* Byte a of ACT / WGT as int8, and a store into ACT. */
+static inline int8_t sim_act(const struct dpu_sim *s, uint64_t a)
+{
+    return sim_i8(s->buf[DPU_BUF_ACT][a]);
+}
+static inline int8_t sim_wgt(const struct dpu_sim *s, uint64_t a)
+{
+    return sim_i8(s->buf[DPU_BUF_WGT][a]);
+}
+static inline void sim_act_set(struct dpu_sim *s, uint64_t a, int8_t v)
+{
+    s->buf[DPU_BUF_ACT][a] = (uint8_t)v;
+}
+static inline int8_t sim_lut(const struct dpu_sim *s, int8_t v)
+{
+    return sim_i8(s->buf[DPU_SIM_BUF_LUT][v + 128]);
+}
+
+/* ---- access sets and the race checker (access.c, race.c) ------------------------------ */
+
+/* Called once per contiguous run of bytes [lo, lo+len) of `space` an instruction reads
+ * (write false) or writes (write true). Returns nonzero to stop the enumeration. */
+typedef int (*sim_access_fn)(void *ctx, int space, uint64_t lo, uint64_t len, bool write);
+
+/* Enumerates the access set of instruction in (which passed its checks), as the pseudo-code
+ * of isa.md section 6 reads and writes; stops early and returns the callback's nonzero. */
+int sim_accesses(const struct dpu_sim *s, const dpu_insn *in, sim_access_fn fn, void *ctx);
+
+/* Starts a run of count instructions: forgets every earlier access. */
+int sim_races_begin(struct dpu_sim *s, size_t count, struct dpu_diag *d);
+/* Records the accesses of instruction index (engine, epoch = its engine's clock) and checks
+ * them against earlier ones under the engine's vector clock. Fills st->race on the first
+ * race; later races are not looked for. */
+int sim_races_insn(struct dpu_sim *s, const dpu_insn *in, size_t index, int engine,
+                   struct dpu_sim_status *st, struct dpu_diag *d);
+void sim_races_free(struct sim_races *r);
+
+#endif
