@@ -288,6 +288,24 @@ static int check_float_tensors(const struct dpu_graph *g, struct dpu_diag *d)
     return DPU_OK;
 }
 
+/* The nodes have checked every tensor they read or write; what remains is a graph input that
+ * no node reads. A quantized graph's inputs are int8 or float32 (quantized on entry); int32
+ * exists only as the raw accumulator output of Conv2D, FullyConnected and MatMul. */
+static int check_quantized_inputs(const struct dpu_graph *g, struct dpu_diag *d)
+{
+    for (size_t k = 0; k < g->ninputs; k++) {
+        const struct dpu_gtensor *t = &g->tensors[g->inputs[k]];
+        if (t->dtype != DPU_DT_INT8 && t->dtype != DPU_DT_FLOAT32) {
+            char nb[VNAME_MAX];
+            return dpu_diag_set(d, DPU_E_INVALID,
+                                "graph input '%s' is %s; a quantized graph takes int8 or float32 "
+                                "inputs",
+                                dpu_vname(t->name, nb), dpu_dtype_name(t->dtype));
+        }
+    }
+    return DPU_OK;
+}
+
 static int check_node_fits(const struct dpu_graph *g, const struct dpu_gnode *n, struct dpu_diag *d)
 {
     int err = dpu_verify_node_attrs(g, n, d);
@@ -318,5 +336,7 @@ int dpu_graph_verify(struct dpu_graph *g, struct dpu_diag *d)
         err = check_float_tensors(g, d);
     for (size_t i = 0; i < g->nnodes && !err; i++)
         err = check_node_fits(g, &g->nodes[i], d);
+    if (!err && g->quantized)
+        err = check_quantized_inputs(g, d);
     return err;
 }

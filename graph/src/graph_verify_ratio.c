@@ -9,7 +9,10 @@
  *   Relu, Relu6, Clip,
  *   MaxPool, Concat (each)   s_x / s_y                               dpu_quantize_multiplier
  *   AvgPool, GlobalAvgPool   s_x / s_y, shift at most 31             ..._multiplier_capped
- * Phase 3c has already checked that the scales exist and are finite and positive. */
+ * Phase 3c has already checked that the scales exist and are finite and positive. A Conv2D,
+ * FullyConnected or MatMul with an int32 output is the raw accumulator: it has no s_y and
+ * needs no multiplier. Quantize and Dequantize compute in float32 and need none either. */
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "dpu/qmath.h"
@@ -65,12 +68,15 @@ int dpu_verify_node_ratios(const struct dpu_graph *g, const struct dpu_gnode *n,
     if (!g->quantized)
         return DPU_OK;
     /* Quantize and Dequantize have a float32 side without scales: s_y is read per case. */
+    bool raw = g->tensors[n->outputs[0]].dtype == DPU_DT_INT32;
     switch (n->op) {
     case DPU_NODE_CONV2D:
     case DPU_NODE_FULLY_CONNECTED:
-        return conv_ratios(g, n, d);
+        return raw ? DPU_OK : conv_ratios(g, n, d);
     case DPU_NODE_MATMUL:
     case DPU_NODE_MUL: {
+        if (raw)
+            return DPU_OK;
         double r = (double)scale_of(g, n->inputs[0], 0) * (double)scale_of(g, n->inputs[1], 0) /
                    out_scale(g, n);
         return single(n, r, "the ratio s_a * s_b / s_y", d);

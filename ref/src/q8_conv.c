@@ -1,10 +1,17 @@
 /* int8 Conv2D and FullyConnected: the contract's multiply-accumulate and requantization.
  *
- *   acc[m]  = sum over (c in m's group, ky, kx) of (x[c, iy, ix] - z_x) * w[m, c, ky, kx]
+ *   acc[m]  = sum over (c in m's group, ky, kx) of
+ *               (x[c, iy, ix] - z_x) * (w[m, c, ky, kx] - z_w[m])
  *             (int32, wrapping: dpu_mac32), taps that fall in the padding skipped, which is
  *             the same as reading x = z_x there
  *   y[m]    = clamp(rq(wrap32(acc[m] + bias[m]), M[m], s[m]) + z_y, lo, hi)
- *             (dpu_requant_out), M[m], s[m] = qm(s_x * s_w[m] / s_y) from dpu_qplan_conv
+ *             (dpu_requant_out), M[m], s[m] = qm(s_x * s_w[m] / s_y) from dpu_qplan_conv_any
+ *   y[m]    = acc[m] when the output is int32 (the raw form of ONNX ConvInteger: no bias, no
+ *             requantization, no clamp)
+ *
+ * z_w is 0 for the quantizer's symmetric weights; imported weights (QLinearConv with uint8
+ * weights, ConvInteger) may have any int8 zero point, per tensor or per output channel. Each
+ * factor then lies in [-255, 255], so a product is at most 65025 in magnitude.
  *
  * Groups: C_in and C_out are split into `group` equal parts; output channel m reads input
  * channels g*C_in/group .. (g+1)*C_in/group - 1 with g = m / (C_out/group). Depthwise with
@@ -32,16 +39,38 @@ static int bias_of(const struct ref_args *a, int64_t m, const int32_t **bias, st
     return DPU_OK;
 }
 
+/* int32 for the raw accumulator form, int8 otherwise. The output slot has the graph tensor's
+ * dtype, from which dpu_qplan_conv_any also reads the form (plan() checks they agree). */
+static enum dpu_dtype out_dtype(const struct ref_args *a)
+{
+    return a->out->dtype == DPU_DT_INT32 ? DPU_DT_INT32 : DPU_DT_INT8;
+}
+
+/* Output element i of channel m: the raw accumulator, or its requantization. */
+static void put(struct dpu_tensor *out, int64_t i, int32_t acc, const struct dpu_qp_conv *p,
+                int64_t m, const int32_t *bias)
+{
+    if (p->raw)
+        ((int32_t *)out->data)[i] = acc;
+    else
+        ((int8_t *)out->data)[i] =
+            dpu_requant_out(acc, bias ? bias[m] : 0, p->ch[m].M, p->ch[m].s, p->zy, p->lo, p->hi);
+}
+
 /* The planned parameters must cover exactly the weight tensor's output channels. */
 static int plan(const struct ref_args *a, int64_t m, struct dpu_qp_conv *p, struct dpu_diag *d)
 {
-    int err = dpu_qplan_conv(a->g, a->n, p, d);
+    int err = dpu_qplan_conv_any(a->g, a->n, p, d);
     if (err)
         return err;
     if ((int64_t)p->nch != m) {
         dpu_qp_conv_free(p);
         return ref_node_err(d, a->n, DPU_E_INTERNAL, "planned %zu channels for %lld", p->nch,
                             (long long)m);
+    }
+    if (p->raw != (out_dtype(a) == DPU_DT_INT32)) {
+        dpu_qp_conv_free(p);
+        return ref_node_err(d, a->n, DPU_E_INTERNAL, "the output's dtype changed while planning");
     }
     return DPU_OK;
 }
@@ -84,14 +113,11 @@ int ref_q8_conv2d(const struct ref_args *a, struct dpu_diag *d)
     if ((err = ref_win_setup(a, &win, false, true, d)) || (err = bias_of(a, cout, &bias, d)))
         return err;
     const int64_t ydims[4] = {win.n, cout, win.oh, win.ow};
-    if ((err = ref_check_output(a, DPU_DT_INT8, 4, ydims, d)))
-        return err;
     struct dpu_qp_conv p;
-    if ((err = plan(a, cout, &p, d)))
+    if ((err = ref_check_output(a, out_dtype(a), 4, ydims, d)) || (err = plan(a, cout, &p, d)))
         return err;
 
     const int8_t *x = xt->data, *w = wt->data;
-    int8_t *y = a->out->data;
     int64_t cg = cin / group, mg = cout / group;
     for (int64_t b = 0; b < win.n; b++) {
         for (int64_t m = 0; m < cout; m++) {
@@ -110,12 +136,11 @@ int ref_q8_conv2d(const struct ref_args *a, struct dpu_diag *d)
                                 int64_t ix = bx + kx * win.dw;
                                 int32_t xv = x[((b * cin + c0 + c) * win.h + iy) * win.w + ix];
                                 int32_t wv = w[((m * cg + c) * win.kh + ky) * win.kw + kx];
-                                acc = dpu_mac32(acc, xv - p.zx, wv);
+                                acc = dpu_mac32(acc, xv - p.zx, wv - p.zw[m]);
                             }
                         }
                     }
-                    y[((b * cout + m) * win.oh + oy) * win.ow + ox] = dpu_requant_out(
-                        acc, bias ? bias[m] : 0, p.ch[m].M, p.ch[m].s, p.zy, p.lo, p.hi);
+                    put(a->out, ((b * cout + m) * win.oh + oy) * win.ow + ox, acc, &p, m, bias);
                 }
             }
         }
@@ -142,21 +167,17 @@ int ref_q8_fully_connected(const struct ref_args *a, struct dpu_diag *d)
     if ((err = bias_of(a, m, &bias, d)))
         return err;
     const int64_t ydims[2] = {nb, m};
-    if ((err = ref_check_output(a, DPU_DT_INT8, 2, ydims, d)))
-        return err;
     struct dpu_qp_conv p;
-    if ((err = plan(a, m, &p, d)))
+    if ((err = ref_check_output(a, out_dtype(a), 2, ydims, d)) || (err = plan(a, m, &p, d)))
         return err;
 
     const int8_t *x = xt->data, *w = wt->data;
-    int8_t *y = a->out->data;
     for (int64_t b = 0; b < nb; b++) {
         for (int64_t j = 0; j < m; j++) {
             int32_t acc = 0;
             for (int64_t i = 0; i < k; i++)
-                acc = dpu_mac32(acc, x[b * k + i] - p.zx, w[j * k + i]);
-            y[b * m + j] =
-                dpu_requant_out(acc, bias ? bias[j] : 0, p.ch[j].M, p.ch[j].s, p.zy, p.lo, p.hi);
+                acc = dpu_mac32(acc, x[b * k + i] - p.zx, w[j * k + i] - p.zw[j]);
+            put(a->out, b * m + j, acc, &p, j, bias);
         }
     }
     dpu_qp_conv_free(&p);

@@ -84,23 +84,63 @@ static int to_rq(const struct dpu_gnode *n, double r, const char *what, struct d
 void dpu_qp_conv_free(struct dpu_qp_conv *p)
 {
     free(p->ch);
+    free(p->zw);
     p->ch = NULL;
+    p->zw = NULL;
     p->nch = 0;
 }
 
-/* Conv2D and FullyConnected: weights (input 1) have dims[0] = output channels, zero point 0,
- * and either one scale (per tensor) or one per output channel on axis 0. The ratio of
- * channel m is s_x * s_w[m] / s_y; the bias (int32, scale s_x * s_w[m]) needs none. */
-int dpu_qplan_conv(const struct dpu_graph *g, const struct dpu_gnode *n, struct dpu_qp_conv *p,
-                   struct dpu_diag *d)
+/* An int32 output of Conv2D, FullyConnected or MatMul is the raw accumulator (ONNX
+ * ConvInteger, MatMulInteger): nothing acts on acc after the sum, so there is no scale to
+ * read, no bias and no clamp. *raw says whether the output is int32; any means the caller
+ * accepts that form. */
+static int raw_output(const struct dpu_graph *g, const struct dpu_gnode *n, bool any, bool *raw,
+                      struct dpu_diag *d)
 {
-    struct dpu_qp_act x, y;
+    int32_t t = output_of(n);
+    if (t < 0 || (size_t)t >= g->ntensors)
+        return ref_node_err(d, n, DPU_E_INVALID, "output is missing");
+    const struct dpu_gtensor *y = &g->tensors[t];
+    *raw = y->dtype == DPU_DT_INT32;
+    if (!*raw)
+        return DPU_OK;
+    if (!any)
+        return ref_node_err(
+            d, n, DPU_E_UNSUPPORTED,
+            "output '%s' is int32 (the raw accumulator): there is no int8 output stage to "
+            "plan",
+            y->name);
+    if (y->quant.count)
+        return ref_node_err(d, n, DPU_E_INVALID,
+                            "int32 output '%s' has quantization parameters; the raw accumulator "
+                            "has none",
+                            y->name);
+    if (input_of(n, 2) >= 0)
+        return ref_node_err(d, n, DPU_E_INVALID,
+                            "has a bias and an int32 output; the raw accumulator takes no bias");
+    if (dpu_node_attr(n, "clamp"))
+        return ref_node_err(d, n, DPU_E_INVALID,
+                            "has attribute 'clamp' and an int32 output; the raw accumulator is "
+                            "never clamped");
+    return DPU_OK;
+}
+
+/* Conv2D and FullyConnected: weights (input 1) have dims[0] = output channels and either one
+ * scale and zero point (per tensor) or one per output channel on axis 0. The ratio of channel
+ * m is s_x * s_w[m] / s_y; the bias (int32, scale s_x * s_w[m]) needs none. any: accept the
+ * forms only the CPU runs (weight zero points other than 0, the raw int32 output). */
+static int plan_conv(const struct dpu_graph *g, const struct dpu_gnode *n, bool any,
+                     struct dpu_qp_conv *p, struct dpu_diag *d)
+{
+    struct dpu_qp_act x, y = {1.0f, 0};
     int err;
 
     memset(p, 0, sizeof *p);
     if ((err = dpu_qplan_act(g, n, input_of(n, 0), "input 0", &x, d)) ||
-        (err = dpu_qplan_act(g, n, output_of(n), "output", &y, d)) ||
-        (err = dpu_qplan_clamp(n, 0, &p->lo, &p->hi, d)))
+        (err = raw_output(g, n, any, &p->raw, d)))
+        return err;
+    if (!p->raw && ((err = dpu_qplan_act(g, n, output_of(n), "output", &y, d)) ||
+                    (err = dpu_qplan_clamp(n, 0, &p->lo, &p->hi, d))))
         return err;
     int32_t wt = input_of(n, 1);
     if (wt < 0 || (size_t)wt >= g->ntensors)
@@ -118,10 +158,15 @@ int dpu_qplan_conv(const struct dpu_graph *g, const struct dpu_gnode *n, struct 
                             "axis 0 (one per output channel)",
                             w->name, wq->count, wq->axis, m);
     for (size_t i = 0; i < wq->count; i++) {
-        if (wq->zero_point[i] != 0)
+        if (!any && wq->zero_point[i] != 0)
             return ref_node_err(d, n, DPU_E_UNSUPPORTED,
                                 "weights '%s' have zero point %d at channel %zu: weights are "
                                 "symmetric (zero point 0)",
+                                w->name, (int)wq->zero_point[i], i);
+        if (!dpu_is_i8(wq->zero_point[i]))
+            return ref_node_err(d, n, DPU_E_RANGE,
+                                "weights '%s' have zero point %d at channel %zu, outside "
+                                "[-128, 127]",
                                 w->name, (int)wq->zero_point[i], i);
         if (!good_scale(wq->scale[i]))
             return ref_node_err(d, n, DPU_E_INVALID,
@@ -129,15 +174,21 @@ int dpu_qplan_conv(const struct dpu_graph *g, const struct dpu_gnode *n, struct 
                                 "positive and finite",
                                 w->name, (double)wq->scale[i], i);
     }
-    p->ch = calloc(m, sizeof *p->ch);
-    if (!p->ch)
+    p->zw = calloc(m, sizeof *p->zw);
+    p->ch = p->raw ? NULL : calloc(m, sizeof *p->ch);
+    if (!p->zw || (!p->raw && !p->ch)) {
+        dpu_qp_conv_free(p);
         return ref_node_err(d, n, DPU_E_NOMEM, "out of memory for %zu channels", m);
+    }
     p->nch = m;
     p->zx = x.zp;
     p->zy = y.zp;
     for (size_t c = 0; c < m; c++) {
-        float sw = wq->scale[wq->count == 1 ? 0 : c];
-        double r = (double)x.scale * (double)sw / (double)y.scale;
+        size_t k = wq->count == 1 ? 0 : c;
+        p->zw[c] = wq->zero_point[k];
+        if (p->raw)
+            continue;
+        double r = (double)x.scale * (double)wq->scale[k] / (double)y.scale;
         if ((err = to_rq(n, r, "output channel multiplier s_x * s_w / s_y", &p->ch[c], d))) {
             dpu_qp_conv_free(p);
             return err;
@@ -146,21 +197,50 @@ int dpu_qplan_conv(const struct dpu_graph *g, const struct dpu_gnode *n, struct 
     return DPU_OK;
 }
 
-int dpu_qplan_matmul(const struct dpu_graph *g, const struct dpu_gnode *n, struct dpu_qp_matmul *p,
-                     struct dpu_diag *d)
+int dpu_qplan_conv(const struct dpu_graph *g, const struct dpu_gnode *n, struct dpu_qp_conv *p,
+                   struct dpu_diag *d)
+{
+    return plan_conv(g, n, false, p, d);
+}
+
+int dpu_qplan_conv_any(const struct dpu_graph *g, const struct dpu_gnode *n, struct dpu_qp_conv *p,
+                       struct dpu_diag *d)
+{
+    return plan_conv(g, n, true, p, d);
+}
+
+static int plan_matmul(const struct dpu_graph *g, const struct dpu_gnode *n, bool any,
+                       struct dpu_qp_matmul *p, struct dpu_diag *d)
 {
     struct dpu_qp_act qa, qb, qy;
     int err;
+    memset(p, 0, sizeof *p);
     if ((err = dpu_qplan_act(g, n, input_of(n, 0), "input 0", &qa, d)) ||
         (err = dpu_qplan_act(g, n, input_of(n, 1), "input 1", &qb, d)) ||
-        (err = dpu_qplan_act(g, n, output_of(n), "output", &qy, d)) ||
-        (err = dpu_qplan_clamp(n, 0, &p->lo, &p->hi, d)))
+        (err = raw_output(g, n, any, &p->raw, d)))
         return err;
     p->za = qa.zp;
     p->zb = qb.zp;
+    if (p->raw)
+        return DPU_OK;
+    if ((err = dpu_qplan_act(g, n, output_of(n), "output", &qy, d)) ||
+        (err = dpu_qplan_clamp(n, 0, &p->lo, &p->hi, d)))
+        return err;
     p->zy = qy.zp;
     double r = (double)qa.scale * (double)qb.scale / (double)qy.scale;
     return to_rq(n, r, "multiplier s_a * s_b / s_y", &p->rq, d);
+}
+
+int dpu_qplan_matmul(const struct dpu_graph *g, const struct dpu_gnode *n, struct dpu_qp_matmul *p,
+                     struct dpu_diag *d)
+{
+    return plan_matmul(g, n, false, p, d);
+}
+
+int dpu_qplan_matmul_any(const struct dpu_graph *g, const struct dpu_gnode *n,
+                         struct dpu_qp_matmul *p, struct dpu_diag *d)
+{
+    return plan_matmul(g, n, true, p, d);
 }
 
 int dpu_qplan_add(const struct dpu_graph *g, const struct dpu_gnode *n, struct dpu_qp_add *p,
@@ -318,6 +398,53 @@ int dpu_qplan_dequantize(const struct dpu_graph *g, const struct dpu_gnode *n,
                          struct dpu_qp_act *in, struct dpu_diag *d)
 {
     return dpu_qplan_act(g, n, input_of(n, 0), "input 0", in, d);
+}
+
+/* The int8 side of a boundary op, per tensor or per channel (see qplan.h). */
+static int boundary_of(const struct dpu_graph *g, const struct dpu_gnode *n, int32_t t,
+                       const char *what, struct dpu_qp_boundary *q, struct dpu_diag *d)
+{
+    if (t < 0 || (size_t)t >= g->ntensors)
+        return ref_node_err(d, n, DPU_E_INVALID, "%s is missing", what);
+    const struct dpu_gtensor *gt = &g->tensors[t];
+    const struct dpu_quant *qu = &gt->quant;
+    if (qu->count == 0 || !qu->scale || !qu->zero_point)
+        return ref_node_err(d, n, DPU_E_INVALID, "%s '%s' has no quantization", what, gt->name);
+    if (qu->axis == -1
+            ? qu->count != 1
+            : (qu->axis < 0 || qu->axis >= gt->rank || (int64_t)qu->count != gt->dims[qu->axis]))
+        return ref_node_err(d, n, DPU_E_INVALID,
+                            "%s '%s' has %zu scales on axis %d: expected 1 on axis -1, or one "
+                            "per channel of the axis",
+                            what, gt->name, qu->count, qu->axis);
+    for (size_t c = 0; c < qu->count; c++) {
+        if (!good_scale(qu->scale[c]))
+            return ref_node_err(d, n, DPU_E_INVALID,
+                                "%s '%s' has scale %g at channel %zu: it must be positive and "
+                                "finite",
+                                what, gt->name, (double)qu->scale[c], c);
+        if (!dpu_is_i8(qu->zero_point[c]))
+            return ref_node_err(d, n, DPU_E_RANGE,
+                                "%s '%s' has zero point %d at channel %zu, outside [-128, 127]",
+                                what, gt->name, (int)qu->zero_point[c], c);
+    }
+    q->axis = qu->axis;
+    q->count = qu->count;
+    q->scale = qu->scale;
+    q->zp = qu->zero_point;
+    return DPU_OK;
+}
+
+int dpu_qplan_quantize_axis(const struct dpu_graph *g, const struct dpu_gnode *n,
+                            struct dpu_qp_boundary *out, struct dpu_diag *d)
+{
+    return boundary_of(g, n, output_of(n), "output", out, d);
+}
+
+int dpu_qplan_dequantize_axis(const struct dpu_graph *g, const struct dpu_gnode *n,
+                              struct dpu_qp_boundary *in, struct dpu_diag *d)
+{
+    return boundary_of(g, n, input_of(n, 0), "input 0", in, d);
 }
 
 int dpu_qplan_move(const struct dpu_graph *g, const struct dpu_gnode *n, int8_t *pad_value,

@@ -53,6 +53,13 @@ int ref_q8_resize(const struct ref_args *a, struct dpu_diag *d);
 int ref_q8_quantize(const struct ref_args *a, struct dpu_diag *d);
 int ref_q8_dequantize(const struct ref_args *a, struct dpu_diag *d);
 
+/* The Quantize loop over outer x q->count x inner elements (channel c in the middle; per
+ * tensor: count 1, inner 1): y = dpu_quantize_f32(x, scale[c], zp[c], -128, 127). Shared by
+ * the Quantize kernel and the runner's quantization of float32 graph inputs. */
+struct dpu_qp_boundary;
+void ref_quantize_axis(const struct dpu_qp_boundary *q, int64_t outer, int64_t inner,
+                       const float *x, int8_t *y);
+
 /* float32 kernels (f32_*.c). */
 int ref_f32_conv2d(const struct ref_args *a, struct dpu_diag *d);
 int ref_f32_fully_connected(const struct ref_args *a, struct dpu_diag *d);

@@ -6,11 +6,13 @@
  * hold a value already, and only write a slot nobody has written: a graph that is not in
  * topological order, or that produces a tensor twice, is refused instead of read
  * uninitialized. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dpu/qmath.h"
 #include "dpu/qparams.h"
+#include "dpu/qplan.h"
 #include "dpu/ref.h"
 #include "ref_internal.h"
 
@@ -103,24 +105,32 @@ static bool same_shape(const struct dpu_tensor *t, const struct dpu_gtensor *gt)
 }
 
 /* The boundary step: a float32 value for an int8 input of a quantized graph is quantized with
- * the input's scale and zero point, as ONNX QuantizeLinear would (ties to even). */
+ * the input's scale and zero point, as ONNX QuantizeLinear would (ties to even): one pair per
+ * tensor, or one per channel of its axis for an input quantized per channel (which only a
+ * Dequantize may read). */
 static int quantize_input(const struct dpu_gtensor *gt, size_t i, const struct dpu_tensor *src,
                           struct dpu_tensor *dst, struct dpu_diag *d)
 {
     const struct dpu_quant *q = &gt->quant;
-    if (q->count != 1 || !q->scale || !q->zero_point || !(q->scale[0] > 0) ||
-        !dpu_is_i8(q->zero_point[0]))
+    bool ok = q->count >= 1 && q->scale && q->zero_point &&
+              (q->axis == -1
+                   ? q->count == 1
+                   : q->axis >= 0 && q->axis < gt->rank && gt->dims[q->axis] == (int64_t)q->count);
+    for (size_t c = 0; ok && c < q->count; c++)
+        ok = q->scale[c] > 0 && isfinite(q->scale[c]) && dpu_is_i8(q->zero_point[c]);
+    if (!ok)
         return dpu_diag_set(d, DPU_E_INVALID,
-                            "graph input %zu '%s': a float32 value needs the input's per-tensor "
-                            "scale and zero point to quantize it, and they are missing or "
-                            "invalid",
+                            "graph input %zu '%s': a float32 value needs the input's scale and "
+                            "zero point (per tensor or per channel) to quantize it, and they are "
+                            "missing or invalid",
                             i, gt->name);
-    const float *x = src->data;
-    int8_t *y = dst->data;
-    int64_t count = ref_count(dst);
-    for (int64_t k = 0; k < count; k++)
-        y[k] = (int8_t)dpu_quantize_f32(x[k], q->scale[0], (int)q->zero_point[0], DPU_ACT_MIN,
-                                        DPU_ACT_MAX);
+    struct dpu_qp_boundary qb = {q->axis, q->count, q->scale, q->zero_point};
+    int64_t outer = ref_count(dst), inner = 1;
+    if (q->axis >= 0) {
+        outer = dpu_shape_count(q->axis, dst->dims);
+        inner = dpu_shape_count(dst->rank - q->axis - 1, dst->dims + q->axis + 1);
+    }
+    ref_quantize_axis(&qb, outer, inner, src->data, dst->data);
     return DPU_OK;
 }
 

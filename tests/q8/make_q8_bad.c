@@ -381,9 +381,10 @@ M(shape_mismatch)
 {
     put64(f->b + tensor(f, 3) + 32 + 24, 4);
 } /* conv:out [1,2,3,4] */
-M(verify_weights_128)
+M(verify_weights_zero_point)
 {
-    f->b[payload(f, "DATA") + 2] = 0x80;
+    /* conv/w (tensor 1: rank 4, 2 scales): zero point 1 = 200, outside the int8 range. */
+    put32(f->b + tensor(f, 1) + 32 + 8 * 4 + 4 * 2 + 4 * 1, 200);
 }
 
 static void text_case(const char *name, const char *text)
@@ -506,7 +507,7 @@ static void bin_cases(void)
         {"cycle.q8", cycle, true},
         {"duplicate_producer.q8", duplicate_producer, true},
         {"shape_mismatch.q8", shape_mismatch, true},
-        {"verify_weights_128.q8", verify_weights_128, true},
+        {"verify_weights_zero_point.q8", verify_weights_zero_point, true},
     };
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
         bin_case(c[i].name, c[i].m, c[i].fix_crc);

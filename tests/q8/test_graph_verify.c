@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dpu/graph.h"
+#include "dpu/q8.h"
 #include "q8_fixtures.h"
 
 /* ---- helpers for the mutations ---- */
@@ -87,6 +88,74 @@ static int add_act(struct dpu_graph *g, const char *name, enum dpu_dtype dt, int
     int t = dpu_graph_add_tensor(g, name, dt, rank, dims, NULL);
     assert_true(t >= 0);
     return t;
+}
+
+/* Appends input tensor t to node (its input array grows by one). */
+static void add_node_input(struct dpu_graph *g, const char *node, int t)
+{
+    struct dpu_gnode *n = N(g, node);
+    int32_t *in = realloc(n->inputs, (n->ninputs + 1) * sizeof *in);
+    assert_non_null(in);
+    in[n->ninputs++] = t;
+    n->inputs = in;
+}
+
+/* ---- fixtures of the forms ONNX's integer operators import to ---- */
+
+/* ConvInteger, an integer FullyConnected and MatMulInteger: int32 outputs without
+ * quantization (the raw accumulators), weights with non-zero zero points per channel (conv)
+ * and per tensor (fc), and weight values of -128. */
+static const char integer_text[] =
+    "q8 1.0 quantized name=\"integer ops\"\n"
+    "tensor x int8 [1,2,2,2] quant=-1 scale=[1.0] zp=[-128]\n"
+    "tensor w int8 [3,2,1,1] quant=0 scale=[1.0,1.0,1.0] zp=[127,0,-3] data=<80ff7f0001fd>\n"
+    "tensor acc int32 [1,3,2,2]\n"
+    "tensor fx int8 [2,4] quant=-1 scale=[1.0] zp=[5]\n"
+    "tensor fw int8 [3,4] quant=-1 scale=[0.5] zp=[127] data=<807f00010203040506070809>\n"
+    "tensor facc int32 [2,3]\n"
+    "tensor a int8 [2,3] quant=-1 scale=[1.0] zp=[12]\n"
+    "tensor b int8 [3,2] quant=-1 scale=[1.0] zp=[0]\n"
+    "tensor mm int32 [2,2]\n"
+    "node conv Conv2D in=[x,w] out=[acc]\n"
+    "node fc FullyConnected in=[fx,fw] out=[facc]\n"
+    "node matmul MatMul in=[a,b] out=[mm]\n"
+    "inputs [x,fx,a,b]\n"
+    "outputs [acc,facc,mm]\n";
+
+/* QuantizeLinear and DequantizeLinear with an axis: a per-channel Quantize whose output is
+ * both a graph output and read by a per-channel Dequantize, and a per-channel graph input
+ * read by a Dequantize. */
+static const char axis_text[] =
+    "q8 1.0 quantized name=\"per-axis boundary\"\n"
+    "tensor x float32 [1,3,2]\n"
+    "tensor q int8 [1,3,2] quant=1 scale=[0.5,1.0,2.0] zp=[-128,0,127]\n"
+    "tensor y float32 [1,3,2]\n"
+    "tensor p int8 [2,2] quant=0 scale=[0.25,4.0] zp=[1,-1]\n"
+    "tensor z float32 [2,2]\n"
+    "node quantize Quantize in=[x] out=[q]\n"
+    "node dequantize Dequantize in=[q] out=[y]\n"
+    "node deq2 Dequantize in=[p] out=[z]\n"
+    "inputs [x,p]\n"
+    "outputs [q,y,z]\n";
+
+static int text_fixture(struct dpu_graph *g, const char *name, const char *text)
+{
+    struct dpu_diag d;
+    dpu_diag_clear(&d);
+    int err = dpu_q8_text_read_unverified(name, text, strlen(text), g, &d);
+    if (err)
+        print_error("%s\n", d.msg);
+    return err;
+}
+
+static int fixture_integer(struct dpu_graph *g)
+{
+    return text_fixture(g, "integer", integer_text);
+}
+
+static int fixture_axis(struct dpu_graph *g)
+{
+    return text_fixture(g, "axis", axis_text);
 }
 
 /* ---- the cases: L = lenet, I = int8 all ops, F = float all ops ---- */
@@ -538,11 +607,11 @@ CASE(weights_dtype)
 }
 CASE(weights_zero_point)
 {
-    T(g, "conv1.w")->quant.zero_point[3] = 1;
+    T(g, "conv1.w")->quant.zero_point[3] = 200;
 }
-CASE(weights_minus_128)
+CASE(weights_zero_point_per_tensor)
 {
-    ((int8_t *)T(g, "fc2.w")->data)[100] = -128;
+    T(g, "fw")->quant.zero_point[0] = -129;
 }
 CASE(weights_axis)
 {
@@ -624,6 +693,86 @@ CASE(softmax_row_limit)
     SET_SHAPE(g, "probs", 1, ((int64_t)1 << 32) + 1);
 }
 
+/* raw int32 accumulators (ConvInteger, MatMulInteger) */
+CASE(raw_quantized)
+{
+    float s = 1;
+    dpu_graph_set_quant(g, TI(g, "acc"), -1, 1, &s, NULL);
+}
+CASE(raw_bias)
+{
+    static const int32_t b[3] = {1, 2, 3};
+    int t = dpu_graph_add_tensor(g, "bias", DPU_DT_INT32, 1, (int64_t[]){3}, b);
+    assert_true(t >= 0);
+    add_node_input(g, "conv", t);
+}
+CASE(raw_clamp)
+{
+    SET_INTS(g, "conv", "clamp", -128, 127);
+}
+CASE(raw_matmul_clamp)
+{
+    SET_INTS(g, "matmul", "clamp", 0, 127);
+}
+CASE(raw_fc_quantized)
+{
+    float s = 0.5f;
+    int32_t z = 0;
+    dpu_graph_set_quant(g, TI(g, "facc"), -1, 1, &s, &z);
+}
+CASE(raw_consumed)
+{
+    int r = add_act(g, "r", DPU_DT_INT8, 4, (int64_t[]){1, 3, 2, 2});
+    float s = 1;
+    dpu_graph_set_quant(g, r, -1, 1, &s, NULL);
+    int acc = TI(g, "acc");
+    int n = dpu_graph_add_node(g, "relu", DPU_NODE_RELU, 1, &acc, 1, &r);
+    assert_true(n >= 0);
+    SET_INTS(g, "relu", "clamp", 0, 127);
+}
+CASE(int32_other_op)
+{
+    T(g, "add")->dtype = DPU_DT_INT32;
+}
+CASE(raw_float_out)
+{
+    T(g, "acc")->dtype = DPU_DT_FLOAT32;
+}
+CASE(int32_graph_input)
+{
+    dpu_graph_add_input(g, add_act(g, "extra", DPU_DT_INT32, 1, (int64_t[]){3}));
+}
+CASE(uint8_graph_input)
+{
+    dpu_graph_add_input(g, add_act(g, "extra", DPU_DT_UINT8, 1, (int64_t[]){3}));
+}
+
+/* per-axis boundary quantization */
+CASE(axis_read_by_relu)
+{
+    int r = add_act(g, "r", DPU_DT_INT8, 3, (int64_t[]){1, 3, 2});
+    float s = 1;
+    dpu_graph_set_quant(g, r, -1, 1, &s, NULL);
+    int q = TI(g, "q");
+    int n = dpu_graph_add_node(g, "relu", DPU_NODE_RELU, 1, &q, 1, &r);
+    assert_true(n >= 0);
+    SET_INTS(g, "relu", "clamp", 0, 127);
+}
+CASE(axis_zero_point)
+{
+    T(g, "q")->quant.zero_point[2] = 128;
+}
+CASE(axis_scale)
+{
+    T(g, "p")->quant.scale[1] = 0;
+}
+CASE(axis_conv_output)
+{
+    float s[4] = {0.02f, 0.02f, 0.02f, 0.02f};
+    int32_t z[4] = {0, 0, 0, 0};
+    dpu_graph_set_quant(g, TI(g, "conv.out"), 1, 4, s, z);
+}
+
 struct vcase {
     const char *name;
     int (*fixture)(struct dpu_graph *);
@@ -632,9 +781,11 @@ struct vcase {
     const char *who, *what;
 };
 
-#define L q8_fixture_lenet
-#define I q8_fixture_int8_all_ops
-#define F q8_fixture_float_all_ops
+#define L  q8_fixture_lenet
+#define I  q8_fixture_int8_all_ops
+#define F  q8_fixture_float_all_ops
+#define X  fixture_integer
+#define A_ fixture_axis
 #define R(fx, fn, err, who, what)                                                                  \
     {                                                                                              \
 #fn, fx, fn, err, who, what                                                                \
@@ -810,9 +961,9 @@ static const struct vcase cases[] = {
     R(L, weights_dtype, DPU_E_INVALID, "node 'fc3' (FullyConnected)",
       "weights input 1 'fc3.w' are uint8, expected int8"),
     R(L, weights_zero_point, DPU_E_RANGE, "node 'conv1' (Conv2D)",
-      "zero point 3 is 1; weights are symmetric"),
-    R(L, weights_minus_128, DPU_E_RANGE, "node 'fc2' (FullyConnected)",
-      "weights input 1 'fc2.w' element 100 is -128"),
+      "weights input 1 'conv1.w' zero point 3 is 200, outside [-128, 127]"),
+    R(X, weights_zero_point_per_tensor, DPU_E_RANGE, "node 'fc' (FullyConnected)",
+      "weights input 1 'fw' zero point -129 is outside [-128, 127]"),
     R(L, weights_axis, DPU_E_INVALID, "node 'conv1' (Conv2D)",
       "are quantized along axis 3; expected per output channel (axis 0) or per tensor"),
     R(L, weights_scale, DPU_E_RANGE, "node 'conv1' (Conv2D)", "scale 2 is -0.5"),
@@ -844,6 +995,33 @@ static const struct vcase cases[] = {
       "input 0 'x' is int8, expected float32"),
     R(I, dequantize_output, DPU_E_INVALID, "node 'dequantize' (Dequantize)",
       "output 'y' is float32 but has quantization parameters"),
+    R(X, raw_quantized, DPU_E_INVALID, "node 'conv' (Conv2D)",
+      "int32 output 'acc' has quantization parameters; the raw accumulator output has none"),
+    R(X, raw_bias, DPU_E_INVALID, "node 'conv' (Conv2D)",
+      "has a bias 'bias' and an int32 output; the raw accumulator output takes no bias"),
+    R(X, raw_clamp, DPU_E_INVALID, "node 'conv' (Conv2D)",
+      "has attribute 'clamp' and an int32 output; the raw accumulator output is never clamped"),
+    R(X, raw_matmul_clamp, DPU_E_INVALID, "node 'matmul' (MatMul)",
+      "has attribute 'clamp' and an int32 output"),
+    R(X, raw_fc_quantized, DPU_E_INVALID, "node 'fc' (FullyConnected)",
+      "int32 output 'facc' has quantization parameters"),
+    R(X, raw_consumed, DPU_E_INVALID, "node 'relu' (Relu)",
+      "input 0 'acc' is int32, expected int8 in a quantized graph"),
+    R(I, int32_other_op, DPU_E_INVALID, "node 'add' (Add)",
+      "output 'add' is int32, expected int8 in a quantized graph"),
+    R(X, raw_float_out, DPU_E_INVALID, "node 'conv' (Conv2D)",
+      "output 'acc' is float32, expected int8"),
+    R(X, int32_graph_input, DPU_E_INVALID, "graph input 'extra'",
+      "is int32; a quantized graph takes int8 or float32 inputs"),
+    R(X, uint8_graph_input, DPU_E_INVALID, "graph input 'extra'", "is uint8"),
+    R(A_, axis_read_by_relu, DPU_E_INVALID, "node 'relu' (Relu)",
+      "input 0 'q' is quantized per channel (axis 1); activations take one scale and zero point"),
+    R(A_, axis_zero_point, DPU_E_RANGE, "node 'quantize' (Quantize)",
+      "output 'q' zero point 2 is 128, outside [-128, 127]"),
+    R(A_, axis_scale, DPU_E_RANGE, "node 'deq2' (Dequantize)",
+      "input 0 'p' scale 1 is 0, not finite and > 0"),
+    R(I, axis_conv_output, DPU_E_INVALID, "node 'conv' (Conv2D)",
+      "output 'conv.out' is quantized per channel (axis 1)"),
 };
 #define N_CASES (sizeof cases / sizeof cases[0])
 
@@ -887,6 +1065,74 @@ static void test_fixtures_verify(void **state)
         assert_int_equal(dpu_graph_verify(&g, &d), DPU_OK);
         dpu_graph_free(&g);
     }
+}
+
+/* The forms ONNX's integer operators import to verify, and dpu_graph_weights_symmetric tells
+ * the quantizer's symmetric weights (which the accelerator needs) from imported ones. */
+static void verify_ok(struct dpu_graph *g, const char *what)
+{
+    struct dpu_diag d;
+    dpu_diag_clear(&d);
+    if (dpu_graph_verify(g, &d) != DPU_OK)
+        fail_msg("%s: %s", what, d.msg);
+}
+
+static void test_imported_forms(void **state)
+{
+    (void)state;
+    struct dpu_graph g;
+    int (*fx[])(struct dpu_graph *) = {fixture_integer, fixture_axis};
+    for (size_t k = 0; k < 2; k++) {
+        dpu_graph_init(&g);
+        assert_int_equal(fx[k](&g), DPU_OK);
+        verify_ok(&g, k ? "axis" : "integer");
+        verify_ok(&g, "verified twice");
+        /* model.q8 holds these forms with nothing new: the binary form round-trips them
+         * through its verifying reader. */
+        uint8_t *buf;
+        size_t len;
+        struct dpu_diag d;
+        dpu_diag_clear(&d);
+        assert_int_equal(dpu_q8_encode(&g, &buf, &len, &d), DPU_OK);
+        struct dpu_graph back;
+        if (dpu_q8_decode("roundtrip", buf, len, &back, &d) != DPU_OK)
+            fail_msg("%s", d.msg);
+        char why[256];
+        if (!dpu_q8_graph_equal(&g, &back, why, sizeof why))
+            fail_msg("round trip differs: %s", why);
+        dpu_graph_free(&back);
+        free(buf);
+        if (k == 0) {
+            /* Zero points 127 / -3 (conv), 127 (fc), and -128 among the values. */
+            assert_false(dpu_graph_weights_symmetric(&g, N(&g, "conv")));
+            assert_false(dpu_graph_weights_symmetric(&g, N(&g, "fc")));
+            assert_false(dpu_graph_weights_symmetric(&g, N(&g, "matmul")));
+        }
+        dpu_graph_free(&g);
+    }
+
+    /* The quantizer's weights are symmetric; a weight of -128 or one non-zero zero point
+     * (both allowed now) makes them not. */
+    dpu_graph_init(&g);
+    assert_int_equal(L(&g), DPU_OK);
+    verify_ok(&g, "lenet");
+    assert_true(dpu_graph_weights_symmetric(&g, N(&g, "conv1")));
+    assert_true(dpu_graph_weights_symmetric(&g, N(&g, "fc2")));
+    assert_false(dpu_graph_weights_symmetric(&g, N(&g, "softmax")));
+    ((int8_t *)T(&g, "fc2.w")->data)[100] = -128;
+    T(&g, "conv1.w")->quant.zero_point[3] = 127;
+    verify_ok(&g, "lenet with imported weights");
+    assert_false(dpu_graph_weights_symmetric(&g, N(&g, "fc2")));
+    assert_false(dpu_graph_weights_symmetric(&g, N(&g, "conv1")));
+    assert_true(dpu_graph_weights_symmetric(&g, N(&g, "conv2")));
+    dpu_graph_free(&g);
+
+    /* A per-tensor weight zero point at either end of the int8 range. */
+    dpu_graph_init(&g);
+    assert_int_equal(fixture_integer(&g), DPU_OK);
+    T(&g, "fw")->quant.zero_point[0] = -128;
+    verify_ok(&g, "integer, zero point -128");
+    dpu_graph_free(&g);
 }
 
 /* Stable topological order: a shuffled graph comes back in dependency order, with nodes
@@ -935,6 +1181,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixtures_verify),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_imported_forms),
         cmocka_unit_test(test_topological_sort),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

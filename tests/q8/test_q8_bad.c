@@ -94,7 +94,8 @@ static const struct bad_case cases[] = {
      "output 0 'conv:out' is already produced by node 'conv' (Conv2D)"},
     {"shape_mismatch.q8", DPU_E_MISMATCH,
      "node 'conv' (Conv2D): output 'conv:out' has shape [1,2,3,4], but the op gives [1,2,3,3]"},
-    {"verify_weights_128.q8", DPU_E_RANGE, "weights input 1 'conv/w' element 2 is -128"},
+    {"verify_weights_zero_point.q8", DPU_E_RANGE,
+     "weights input 1 'conv/w' zero point 1 is 200, outside [-128, 127]"},
     /* text */
     {"text_empty.q8.txt", DPU_E_PARSE, ":1:1: expected the header"},
     {"text_bad_header.q8.txt", DPU_E_PARSE, ":1:1: expected the header"},

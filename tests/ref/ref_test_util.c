@@ -31,6 +31,12 @@ void tu_quant_ch(struct dpu_graph *g, int t, size_t count, const float *scales)
     assert_int_equal(dpu_graph_set_quant(g, t, 0, count, scales, NULL), 0);
 }
 
+void tu_quant_axis(struct dpu_graph *g, int t, int axis, size_t count, const float *scales,
+                   const int32_t *zps)
+{
+    assert_int_equal(dpu_graph_set_quant(g, t, axis, count, scales, zps), 0);
+}
+
 int tu_node(struct dpu_graph *g, const char *name, enum dpu_node_op op, size_t nin,
             const int32_t *in, int32_t out)
 {
@@ -119,6 +125,22 @@ void tu_expect_i8(const struct dpu_tensor *t, const int8_t *want, size_t n)
     assert_int_equal(t->dtype, DPU_DT_INT8);
     assert_int_equal(dpu_tensor_count(t), (int64_t)n);
     const int8_t *got = t->data;
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (got[i] != want[i]) {
+            print_error("element %zu: got %d, expected %d\n", i, got[i], want[i]);
+            bad = 1;
+        }
+    }
+    if (bad)
+        fail();
+}
+
+void tu_expect_i32(const struct dpu_tensor *t, const int32_t *want, size_t n)
+{
+    assert_int_equal(t->dtype, DPU_DT_INT32);
+    assert_int_equal(dpu_tensor_count(t), (int64_t)n);
+    const int32_t *got = t->data;
     int bad = 0;
     for (size_t i = 0; i < n; i++) {
         if (got[i] != want[i]) {

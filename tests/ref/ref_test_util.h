@@ -25,6 +25,9 @@ int tu_act8(struct dpu_graph *g, const char *name, int rank, const int64_t *dims
 void tu_quant(struct dpu_graph *g, int t, float scale, int32_t zp);
 /* Per-channel (axis 0, zero point 0) quantization of weights. */
 void tu_quant_ch(struct dpu_graph *g, int t, size_t count, const float *scales);
+/* Per-channel quantization along axis with zero points (count = dims[axis]). */
+void tu_quant_axis(struct dpu_graph *g, int t, int axis, size_t count, const float *scales,
+                   const int32_t *zps);
 /* A node with one output. */
 int tu_node(struct dpu_graph *g, const char *name, enum dpu_node_op op, size_t nin,
             const int32_t *in, int32_t out);
@@ -48,6 +51,7 @@ void tu_run_fails(const struct dpu_graph *g, const struct dpu_tensor *in, size_t
 /* t must be int8 / float32 with exactly these n values (float: within rel relative error, or
  * 1e-7 absolute near zero). */
 void tu_expect_i8(const struct dpu_tensor *t, const int8_t *want, size_t n);
+void tu_expect_i32(const struct dpu_tensor *t, const int32_t *want, size_t n);
 void tu_expect_f32(const struct dpu_tensor *t, const float *want, size_t n, double rel);
 /* And the shape. */
 void tu_expect_shape(const struct dpu_tensor *t, int rank, const int64_t *dims);

@@ -1,5 +1,7 @@
 /* int8 Conv2D and FullyConnected of the reference interpreter, against values computed by
  * hand (the arithmetic is in the comments). */
+#include <stdlib.h>
+
 #include "ref_test_util.h"
 
 /* Conv2D graph: x [1, C, H, W] (s_x, z_x) -> y; w [M, C/group, kh, kw] per-tensor scale s_w;
@@ -216,6 +218,188 @@ static void test_fc_bias_wraps(void **state)
     dpu_graph_free(&g);
 }
 
+/* ---- weights with a zero point (ONNX QLinearConv with uint8 weights, ConvInteger) ---- */
+
+/* test_conv_basic with a per-tensor weight zero point z_w = 2: w - z_w = [[-1, 0], [1, 2]],
+ * x - z_x = [[0,1,2],[3,4,5],[6,7,8]], ratio 0.5 * 0.25 / 0.125 = 1:
+ *   (0,0): 0*-1 + 1*0 + 3*1 + 4*2 = 11    (0,1): -1 + 0 + 4 + 10 = 13
+ *   (1,0): -3 + 0 + 6 + 14 = 17           (1,1): -4 + 0 + 7 + 16 = 19
+ * + bias 10, + z_y -2: 19, 21, 25, 27. (Ignoring z_w would give 35, 45, 65, 75.) */
+static void test_conv_weight_zero_point(void **state)
+{
+    (void)state;
+    static const int8_t w[4] = {1, 2, 3, 4};
+    static const int32_t bias[1] = {10};
+    static const int8_t xv[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    struct conv_case c = {{1, 1, 3, 3}, {1, 1, 2, 2}, {1, 1, 2, 2}, 0.5f, 0.25f, 0.125f, 1, -2, w,
+                          bias};
+    struct dpu_graph g;
+    build_conv(&g, &c);
+    tu_quant(&g, 1, c.sw, 2); /* tensor 1: the weights */
+    struct dpu_tensor x = tu_view(DPU_DT_INT8, 4, c.xd, xv);
+    static const int8_t want[4] = {19, 21, 25, 27};
+    tu_run1_i8(&g, &x, 1, want, 4);
+    dpu_graph_free(&g);
+}
+
+/* Per-channel weight zero points with padding. x [1,1,2,2], z_x = 3, x - z_x = [[1,2],[3,4]];
+ * 2x2 kernel, pads [top 1, left 1, bottom 0, right 0], so oh = ow = 2 and the window of
+ * output (oy, ox) reads rows oy - 1 + ky, columns ox - 1 + kx. Padded taps read x = z_x, a
+ * real 0, and contribute nothing whatever w - z_w is.
+ *   ch0: w = [10,20,30,40], z_w = 10:   w - z_w = [0, 10, 20, 30]
+ *   ch1: w = [-128,127,0,1], z_w = -128: w - z_w = [0, 255, 128, 129]
+ *   (0,0): only tap (1,1) on x(0,0)=1:                 ch0 30,  ch1 129
+ *   (0,1): taps (1,0), (1,1) on 1, 2:                  ch0 20 + 60 = 80,   ch1 128 + 258 = 386
+ *   (1,0): taps (0,1), (1,1) on 1, 3:                  ch0 10 + 90 = 100,  ch1 255 + 387 = 642
+ *   (1,1): all four on 1, 2, 3, 4:  ch0 0 + 20 + 60 + 120 = 200,  ch1 0 + 510 + 384 + 516 = 1410
+ * These raw sums are what ONNX ConvInteger gives; see test_conv_integer_raw. */
+static int build_conv_zw_ch(struct dpu_graph *g, bool raw)
+{
+    static const int64_t xd[4] = {1, 1, 2, 2}, wd[4] = {2, 1, 2, 2}, yd[4] = {1, 2, 2, 2};
+    static const int64_t pads[4] = {1, 1, 0, 0};
+    static const int8_t w[8] = {10, 20, 30, 40, -128, 127, 0, 1};
+    static const float sw[2] = {0.5f, 0.125f};
+    static const int32_t zw[2] = {10, -128};
+    dpu_graph_init(g);
+    g->quantized = true;
+    int x = tu_act8(g, "x", 4, xd, 1.0f, 3);
+    int wt = tu_tensor(g, "w", DPU_DT_INT8, 4, wd, w);
+    tu_quant_axis(g, wt, 0, 2, sw, zw);
+    int y = raw ? tu_tensor(g, "y", DPU_DT_INT32, 4, yd, NULL) : tu_act8(g, "y", 4, yd, 1.0f, -100);
+    int32_t in[2] = {x, wt};
+    int n = tu_node(g, "conv1", DPU_NODE_CONV2D, 2, in, y);
+    tu_ints(g, n, "pads", 4, pads);
+    tu_input(g, x);
+    tu_output(g, y);
+    return n;
+}
+
+/* Requantized per channel: ch0 ratio 1 * 0.5 / 1 = 0.5, ch1 ratio 0.125; z_y = -100.
+ *   ch0: 15, 40, 50, 100 -> -85, -60, -50, 0
+ *   ch1: 16.125 -> 16, 48.25 -> 48, 80.25 -> 80, 176.25 -> 176 -> -84, -52, -20, 76 */
+static void test_conv_weight_zero_point_per_channel(void **state)
+{
+    (void)state;
+    static const int64_t xd[4] = {1, 1, 2, 2};
+    static const int8_t xv[4] = {4, 5, 6, 7};
+    struct dpu_graph g;
+    build_conv_zw_ch(&g, false);
+    struct dpu_tensor x = tu_view(DPU_DT_INT8, 4, xd, xv);
+    static const int8_t want[8] = {-85, -60, -50, 0, -84, -52, -20, 76};
+    tu_run1_i8(&g, &x, 1, want, 8);
+    dpu_graph_free(&g);
+}
+
+/* ConvInteger: the same convolution with an int32 output is the raw accumulator:
+ * [30, 80, 100, 200] and [129, 386, 642, 1410], no rounding, no clamp. */
+static void test_conv_integer_raw(void **state)
+{
+    (void)state;
+    static const int64_t xd[4] = {1, 1, 2, 2};
+    static const int8_t xv[4] = {4, 5, 6, 7};
+    struct dpu_graph g;
+    build_conv_zw_ch(&g, true);
+    struct dpu_tensor x = tu_view(DPU_DT_INT8, 4, xd, xv), out;
+    tu_run(&g, &x, 1, &out);
+    static const int32_t want[8] = {30, 80, 100, 200, 129, 386, 642, 1410};
+    tu_expect_i32(&out, want, 8);
+    dpu_tensor_free(&out);
+    dpu_graph_free(&g);
+}
+
+/* The raw accumulator wraps like any other: 2 taps of (127 - -128) * (127 - -128) = 65025
+ * each is exact; what matters here is that nothing saturates at int8. A 1x1 conv over 2
+ * channels, x - z_x = 255 on both, w - z_w = 255 on both: 2 * 65025 = 130050. */
+static void test_conv_integer_extremes(void **state)
+{
+    (void)state;
+    static const int64_t xd[4] = {1, 2, 1, 1}, wd[4] = {1, 2, 1, 1}, yd[4] = {1, 1, 1, 1};
+    static const int8_t w[2] = {127, 127}, xv[2] = {127, 127};
+    struct dpu_graph g;
+    dpu_graph_init(&g);
+    g.quantized = true;
+    int x = tu_act8(&g, "x", 4, xd, 1.0f, -128);
+    int wt = tu_tensor(&g, "w", DPU_DT_INT8, 4, wd, w);
+    tu_quant(&g, wt, 1.0f, -128);
+    int y = tu_tensor(&g, "y", DPU_DT_INT32, 4, yd, NULL);
+    int32_t in[2] = {x, wt};
+    tu_node(&g, "conv1", DPU_NODE_CONV2D, 2, in, y);
+    tu_input(&g, x);
+    tu_output(&g, y);
+    struct dpu_tensor xt = tu_view(DPU_DT_INT8, 4, xd, xv), out;
+    tu_run(&g, &xt, 1, &out);
+    static const int32_t want[1] = {130050};
+    tu_expect_i32(&out, want, 1);
+    dpu_tensor_free(&out);
+    dpu_graph_free(&g);
+}
+
+/* An integer FullyConnected (MatMulInteger with constant B, imported as FullyConnected):
+ * x [1, 3] with z_x = -128 (a uint8 input with zero point 0, shifted by -128), x - z_x =
+ * [1, 2, 3]; w [2, 3] per tensor z_w = 127 (uint8 zero point 255), w - z_w = [0, -1, -2] and
+ * [-255, -127, 0]:  acc0 = 0 - 2 - 6 = -8,  acc1 = -255 - 254 + 0 = -509. */
+static void test_fc_integer_raw(void **state)
+{
+    (void)state;
+    static const int64_t xd[2] = {1, 3}, wd[2] = {2, 3}, yd[2] = {1, 2};
+    static const int8_t w[6] = {127, 126, 125, -128, 0, 127}, xv[3] = {-127, -126, -125};
+    struct dpu_graph g;
+    dpu_graph_init(&g);
+    g.quantized = true;
+    int x = tu_act8(&g, "x", 2, xd, 1.0f, -128);
+    int wt = tu_tensor(&g, "w", DPU_DT_INT8, 2, wd, w);
+    tu_quant(&g, wt, 1.0f, 127);
+    int y = tu_tensor(&g, "y", DPU_DT_INT32, 2, yd, NULL);
+    int32_t in[2] = {x, wt};
+    tu_node(&g, "fc", DPU_NODE_FULLY_CONNECTED, 2, in, y);
+    tu_input(&g, x);
+    tu_output(&g, y);
+    struct dpu_tensor xt = tu_view(DPU_DT_INT8, 2, xd, xv), out;
+    tu_run(&g, &xt, 1, &out);
+    static const int32_t want[2] = {-8, -509};
+    tu_expect_i32(&out, want, 2);
+    dpu_tensor_free(&out);
+    dpu_graph_free(&g);
+}
+
+/* The interpreter refuses, on its own (without the verifier), a raw output with a bias, a
+ * clamp or quantization, and a weight zero point outside int8. */
+static void test_conv_integer_refusals(void **state)
+{
+    (void)state;
+    static const int64_t xd[4] = {1, 1, 2, 2}, bd[1] = {2};
+    static const int8_t xv[4] = {4, 5, 6, 7};
+    static const int32_t bias[2] = {1, 2};
+    static const int64_t clamp[2] = {0, 127};
+    struct dpu_graph g;
+    struct dpu_tensor x = tu_view(DPU_DT_INT8, 4, xd, xv);
+
+    int n = build_conv_zw_ch(&g, true);
+    tu_ints(&g, n, "clamp", 2, clamp);
+    tu_run_fails(&g, &x, 1, DPU_E_INVALID, "node 'conv1' (Conv2D)", "never clamped", NULL);
+    dpu_graph_free(&g);
+
+    build_conv_zw_ch(&g, true);
+    tu_quant(&g, 2, 1.0f, 0);
+    tu_run_fails(&g, &x, 1, DPU_E_INVALID, "int32 output 'y' has quantization parameters", NULL);
+    dpu_graph_free(&g);
+
+    build_conv_zw_ch(&g, true);
+    int b = tu_tensor(&g, "b", DPU_DT_INT32, 1, bd, bias);
+    int32_t *in = realloc(g.nodes[0].inputs, 3 * sizeof *in);
+    assert_non_null(in);
+    in[2] = b;
+    g.nodes[0].inputs = in;
+    g.nodes[0].ninputs = 3;
+    tu_run_fails(&g, &x, 1, DPU_E_INVALID, "takes no bias", NULL);
+    dpu_graph_free(&g);
+
+    build_conv_zw_ch(&g, false);
+    g.tensors[1].quant.zero_point[1] = 200;
+    tu_run_fails(&g, &x, 1, DPU_E_RANGE, "weights 'w' have zero point 200 at channel 1", NULL);
+    dpu_graph_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +411,12 @@ int main(void)
         cmocka_unit_test(test_fc_per_channel_rounding_saturation),
         cmocka_unit_test(test_fc_clamp_as_relu),
         cmocka_unit_test(test_fc_bias_wraps),
+        cmocka_unit_test(test_conv_weight_zero_point),
+        cmocka_unit_test(test_conv_weight_zero_point_per_channel),
+        cmocka_unit_test(test_conv_integer_raw),
+        cmocka_unit_test(test_conv_integer_extremes),
+        cmocka_unit_test(test_fc_integer_raw),
+        cmocka_unit_test(test_conv_integer_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -97,6 +97,88 @@ static void test_conv_refusals(void **state)
     dpu_graph_free(&g);
 }
 
+/* Turns tensor t of g into a raw int32 accumulator output: int32, no quantization. */
+static void make_raw(struct dpu_graph *g, int t)
+{
+    g->tensors[t].dtype = DPU_DT_INT32;
+    g->tensors[t].quant.count = 0; /* the arrays stay owned by the tensor */
+}
+
+/* dpu_qplan_conv_any takes what dpu_qplan_conv refuses: weight zero points (per channel
+ * [0, 1] here; a per-tensor one repeats over the channels) and the raw int32 output. The
+ * multipliers do not depend on z_w: s_x = 0.5, s_w = 1, s_y = 1 -> 0.5 = (2^30, 31). */
+static void test_conv_any(void **state)
+{
+    (void)state;
+    static const float sw2[2] = {1, 1};
+    static const int32_t zp2[2] = {0, 1};
+    struct dpu_graph g;
+    struct dpu_qp_conv p;
+    struct dpu_diag d;
+    int n = build(&g, DPU_NODE_FULLY_CONNECTED, 0.5f, 3, 1.0f, -7, 1);
+    assert_int_equal(dpu_graph_set_quant(&g, 1, 0, 2, sw2, zp2), 0);
+    dpu_diag_clear(&d);
+    assert_int_equal(dpu_qplan_conv_any(&g, &g.nodes[n], &p, &d), 0);
+    assert_false(p.raw);
+    assert_int_equal(p.nch, 2);
+    assert_int_equal(p.zw[0], 0);
+    assert_int_equal(p.zw[1], 1);
+    assert_int_equal(p.ch[1].M, P2(30));
+    assert_int_equal(p.ch[1].s, 31);
+    assert_int_equal(p.zx, 3);
+    assert_int_equal(p.zy, -7);
+    dpu_qp_conv_free(&p);
+    assert_null(p.zw);
+
+    tu_quant(&g, 1, 1.0f, -128);
+    assert_int_equal(dpu_qplan_conv_any(&g, &g.nodes[n], &p, &d), 0);
+    assert_int_equal(p.zw[0], -128);
+    assert_int_equal(p.zw[1], -128);
+    dpu_qp_conv_free(&p);
+
+    /* Out of int8: refused by both. */
+    tu_quant(&g, 1, 1.0f, 128);
+    dpu_diag_clear(&d);
+    assert_int_equal(dpu_qplan_conv_any(&g, &g.nodes[n], &p, &d), DPU_E_RANGE);
+    assert_non_null(strstr(d.msg, "weights 'w' have zero point 128 at channel 0, outside"));
+    assert_null(p.ch);
+    assert_null(p.zw);
+
+    /* The raw int32 output: no multipliers; the accelerator's planner refuses it. */
+    tu_quant(&g, 1, 1.0f, 0);
+    make_raw(&g, 2);
+    dpu_diag_clear(&d);
+    assert_int_equal(dpu_qplan_conv(&g, &g.nodes[n], &p, &d), DPU_E_UNSUPPORTED);
+    assert_non_null(strstr(d.msg, "node 'n1' (FullyConnected): output 'y' is int32"));
+    assert_int_equal(dpu_qplan_conv_any(&g, &g.nodes[n], &p, &d), 0);
+    assert_true(p.raw);
+    assert_null(p.ch);
+    assert_int_equal(p.nch, 2);
+    assert_int_equal(p.zw[1], 0);
+    assert_int_equal(p.zx, 3);
+    dpu_qp_conv_free(&p);
+    dpu_graph_free(&g);
+}
+
+/* MatMul with an int32 output: z_a, z_b planned, nothing else; refused by the int8 planner. */
+static void test_matmul_raw(void **state)
+{
+    (void)state;
+    struct dpu_graph g;
+    struct dpu_qp_matmul p;
+    struct dpu_diag d;
+    int n = build(&g, DPU_NODE_MATMUL, 1.0f, 12, 1.0f, 0, 0);
+    make_raw(&g, 1);
+    dpu_diag_clear(&d);
+    assert_int_equal(dpu_qplan_matmul(&g, &g.nodes[n], &p, &d), DPU_E_UNSUPPORTED);
+    assert_non_null(strstr(d.msg, "node 'n1' (MatMul): output 'y' is int32"));
+    assert_int_equal(dpu_qplan_matmul_any(&g, &g.nodes[n], &p, &d), 0);
+    assert_true(p.raw);
+    assert_int_equal(p.za, 12);
+    assert_int_equal(p.zb, 12);
+    dpu_graph_free(&g);
+}
+
 /* Add: s_a = s_b = 0.5 would be equal; with input 1 sharing x, use s_x = 0.75, s_y = 1:
  * both ratios 0.75 -> M_a = M_b = 3 * 2^29, s = 31. Mul: 0.75 * 0.75 = 0.5625 = 0.5625 * 2^0
  * -> f = 0.5625, M = 0.5625 * 2^31 = 9 * 2^27, s = 31. */
@@ -231,6 +313,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conv_per_channel),
         cmocka_unit_test(test_conv_refusals),
+        cmocka_unit_test(test_conv_any),
+        cmocka_unit_test(test_matmul_raw),
         cmocka_unit_test(test_add_mul),
         cmocka_unit_test(test_add_pair),
         cmocka_unit_test(test_avgpool_capped_shift),

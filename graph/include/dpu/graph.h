@@ -5,8 +5,11 @@
  * attributes, and the lists of graph inputs and outputs. Nodes refer to tensors by index.
  * A graph is either float (float32 activations; as imported from a float ONNX model) or
  * quantized (int8 activations with per-tensor scale/zero point, int8 weights with
- * per-channel scales, int32 biases): the flag `quantized` says which, and the verifier
- * (dpu_graph_verify) checks that every node fits the op set and its rules.
+ * per-channel or per-tensor scales, int32 biases): the flag `quantized` says which, and the
+ * verifier (dpu_graph_verify) checks that every node fits the op set and its rules. Our
+ * quantizer makes weights symmetric (zero point 0), which the accelerator needs; imported
+ * models may carry weight zero points and raw int32 results (ONNX ConvInteger,
+ * MatMulInteger), which run on the CPU (docs/q8-format.md).
  */
 #ifndef DPU_GRAPH_H
 #define DPU_GRAPH_H
@@ -122,5 +125,12 @@ double dpu_node_get_float(const struct dpu_gnode *n, const char *name, double de
  * of the right names and types, quantization present where a quantized graph needs it.
  * The message names the node (name and op) and what is wrong. */
 int dpu_graph_verify(struct dpu_graph *g, struct dpu_diag *d);
+
+/* True when n is a Conv2D or FullyConnected whose weights (input 1) follow the quantizer's
+ * symmetric convention, which the accelerator requires: an int8 constant with every zero point
+ * 0 and no element -128. A verified quantized graph may also hold imported weights with zero
+ * points in [-128, 127] and any int8 value (ONNX QLinearConv, ConvInteger); only the CPU runs
+ * those. False for any other node, and for missing or malformed weights. */
+bool dpu_graph_weights_symmetric(const struct dpu_graph *g, const struct dpu_gnode *n);
 
 #endif

@@ -24,7 +24,8 @@
 /* Runs g on inputs (g->ninputs tensors, in graph-input order). Each input's dtype and shape
  * must equal those of the graph's input tensor, except that a quantized graph whose input
  * tensor is int8 also accepts a float32 tensor of the same shape, which is quantized with the
- * input's scale and zero point (dpu_quantize_f32: ONNX QuantizeLinear, the boundary step).
+ * input's scale and zero point, or those of each element's channel for an input quantized per
+ * channel (dpu_quantize_f32: ONNX QuantizeLinear, the boundary step).
  * On success outputs[0 .. g->noutputs-1] are set to tensors whose data is malloc'd and owned
  * by the caller (release each with dpu_tensor_free). On failure the outputs are left empty
  * (data NULL), d names the node or input at fault, and a negative dpu_err is returned. */
