@@ -6,7 +6,8 @@ if(CLANG_FORMAT)
     ${PROJECT_SOURCE_DIR}/compiler/*.[ch] ${PROJECT_SOURCE_DIR}/sim/*.[ch]
     ${PROJECT_SOURCE_DIR}/driver/*.[ch] ${PROJECT_SOURCE_DIR}/tests/*.[ch]
     ${PROJECT_SOURCE_DIR}/docs/*.[ch] ${PROJECT_SOURCE_DIR}/rtl/*.[ch]
-    ${PROJECT_SOURCE_DIR}/graph/*.[ch] ${PROJECT_SOURCE_DIR}/ref/*.[ch])
+    ${PROJECT_SOURCE_DIR}/graph/*.[ch] ${PROJECT_SOURCE_DIR}/ref/*.[ch]
+    ${PROJECT_SOURCE_DIR}/prog/*.[ch] ${PROJECT_SOURCE_DIR}/runtime/*.[ch])
   add_test(NAME clang-format-check
     COMMAND ${CLANG_FORMAT} --dry-run --Werror ${DPU_FORMATTED_SOURCES})
 else()

@@ -14,8 +14,8 @@
 
 /* Builds the whole listing in memory (growing as needed) so that a failure leaves no
  * half-written file. */
-static int render(const dpu_insn *insns, size_t count, bool with_index, char **text, size_t *len,
-                  struct dpu_diag *d)
+static int render(const dpu_insn *insns, size_t count, const char **layers, bool with_index,
+                  char **text, size_t *len, struct dpu_diag *d)
 {
     *text = NULL;
     *len = 0;
@@ -39,8 +39,10 @@ static int render(const dpu_insn *insns, size_t count, bool with_index, char **t
             free(out);
             return err;
         }
-        int w = with_index ? snprintf(out + n, LINE_ROOM, "%s  ; #%zu\n", line, i)
-                           : snprintf(out + n, LINE_ROOM, "%s\n", line);
+        const char *layer = layers && layers[i] ? layers[i] : NULL;
+        int w = !with_index ? snprintf(out + n, LINE_ROOM, "%s\n", line)
+                : layer     ? snprintf(out + n, LINE_ROOM, "%s  ; #%zu %s\n", line, i, layer)
+                            : snprintf(out + n, LINE_ROOM, "%s  ; #%zu\n", line, i);
         if (w < 0 || (size_t)w >= LINE_ROOM) {
             free(out);
             return dpu_diag_set(d, DPU_E_INTERNAL, "instruction %zu: line too long", i);
@@ -85,13 +87,15 @@ int dpuc_cmd_disasm(const struct dpuc_cmd *self, int argc, char **argv)
     dpu_diag_clear(&d);
     dpu_insn *insns;
     size_t count;
-    int err = dpuc_read_program_insns(input, &insns, &count, &d);
+    const char **layers;
+    int err = dpuc_read_program_annotated(input, &insns, &count, &layers, &d);
     if (err)
         return dpuc_report(&d);
     char *text;
     size_t len;
-    err = render(insns, count, with_index, &text, &len, &d);
+    err = render(insns, count, layers, with_index, &text, &len, &d);
     free(insns);
+    free(layers);
     if (err)
         return dpuc_report(&d);
     err = dpuc_write_output(output, text, len, &d);

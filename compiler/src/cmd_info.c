@@ -8,6 +8,7 @@
 
 #include "dpu/graph_info.h"
 #include "dpu/q8.h"
+#include "cmd_info_prog.h"
 #include "dpuc.h"
 
 static int info_model(const char *name, const uint8_t *bytes, size_t len, bool json)
@@ -26,15 +27,6 @@ static int info_model(const char *name, const uint8_t *bytes, size_t len, bool j
     dpu_graph_info_free(&info);
     dpu_graph_free(&g);
     return err ? dpuc_report(&d) : 0;
-}
-
-static int info_program(const char *name)
-{
-    fprintf(stderr,
-            "dpuc: %s: an ELF program (prog.bin); `dpuc info` reads model.q8 files only "
-            "for now\n",
-            name);
-    return 1;
 }
 
 int dpuc_cmd_info(const struct dpuc_cmd *self, int argc, char **argv)
@@ -70,7 +62,8 @@ int dpuc_cmd_info(const struct dpuc_cmd *self, int argc, char **argv)
     const char *name = dpuc_display_name(input);
     static const uint8_t elf_magic[4] = {0x7f, 'E', 'L', 'F'};
     bool is_elf = len >= 4 && memcmp(bytes, elf_magic, 4) == 0;
-    int rc = is_elf ? info_program(name) : info_model(name, bytes, len, json);
+    int rc = is_elf ? dpuc_info_program_bytes(name, bytes, len, json)
+                    : info_model(name, bytes, len, json);
     free(bytes);
     return rc;
 }
