@@ -67,8 +67,8 @@ endif()
 # command-line helpers) so the command is tested whether or not dpuc registers it yet.
 dpu_add_unit_test(test_graph_info
   SOURCES ${Q8_DIR}/test_graph_info.c ${Q8_FIXTURES} ${PROJECT_SOURCE_DIR}/compiler/src/cmd_info.c
-          ${PROJECT_SOURCE_DIR}/compiler/src/cli.c
-  LIBS dpugraph m)
+          ${PROJECT_SOURCE_DIR}/compiler/src/cmd_info_prog.c ${PROJECT_SOURCE_DIR}/compiler/src/cli.c
+  LIBS dpuprog dpugraph m)
 target_include_directories(test_graph_info PRIVATE ${Q8_DIR} ${PROJECT_SOURCE_DIR}/compiler/src)
 target_compile_definitions(test_graph_info PRIVATE
   Q8_TEST_DIR="${Q8_DIR}" Q8_TMP_DIR="${CMAKE_CURRENT_BINARY_DIR}")
