@@ -1,0 +1,206 @@
+/* dpusim: run a compiled program (prog.bin) on the functional simulator.
+ *
+ *   dpusim prog.bin --input X.npy [--input ...] -o Y.npy [-o ...] [--check MODEL.q8]
+ *          [--arch PRESET] [--races]
+ *
+ * Inputs are what `dpuc run MODEL.q8` accepts; outputs are written as .npy files in NCHW.
+ * --check runs the reference interpreter on MODEL.q8 with the same inputs and compares every
+ * output bytewise. Exit codes: 0 ok, 1 user error or mismatch, 2 internal error. Progress
+ * goes to stderr when it is a terminal. docs/dpusim.md is the manual. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "dpu/npy.h"
+#include "dpu/q8.h"
+#include "dpu/runtime.h"
+
+#define MAX_FILES 256
+
+struct args {
+    const char *prog, *check, *arch;
+    const char *inputs[MAX_FILES], *outputs[MAX_FILES];
+    int ninputs, noutputs;
+    bool races;
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: dpusim prog.bin --input X.npy [--input ...] -o Y.npy [-o ...]\n"
+               "              [--check MODEL.q8] [--arch PRESET] [--races]\n"
+               "  -i, --input FILE   an input tensor (.npy), in the program's input order\n"
+               "  -o, --output FILE  where to write an output tensor (.npy, NCHW)\n"
+               "  --check MODEL.q8   also run the reference interpreter and compare bytewise\n"
+               "  --arch PRESET      the device's preset (default: the one the program names)\n"
+               "  --races            check every accelerator segment for races between engines\n"
+               "  -h, --help         this text\n");
+}
+
+/* Returns 0, 1 (usage error, printed) or -1 (--help). */
+static int parse(int argc, char **argv, struct args *a)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        const char **slot = NULL;
+        if (!strcmp(s, "-h") || !strcmp(s, "--help"))
+            return -1;
+        if (!strcmp(s, "--races")) {
+            a->races = true;
+            continue;
+        }
+        if (!strcmp(s, "-i") || !strcmp(s, "--input")) {
+            if (a->ninputs == MAX_FILES)
+                return fprintf(stderr, "dpusim: too many --input\n"), 1;
+            slot = &a->inputs[a->ninputs++];
+        } else if (!strcmp(s, "-o") || !strcmp(s, "--output")) {
+            if (a->noutputs == MAX_FILES)
+                return fprintf(stderr, "dpusim: too many -o\n"), 1;
+            slot = &a->outputs[a->noutputs++];
+        } else if (!strcmp(s, "--check")) {
+            slot = &a->check;
+        } else if (!strcmp(s, "--arch")) {
+            slot = &a->arch;
+        } else if (s[0] == '-' && s[1]) {
+            fprintf(stderr, "dpusim: unknown option '%s'\n", s);
+            usage(stderr);
+            return 1;
+        } else if (!a->prog) {
+            a->prog = s;
+            continue;
+        } else {
+            fprintf(stderr, "dpusim: more than one program given ('%s' and '%s')\n", a->prog, s);
+            return 1;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "dpusim: %s needs a value\n", s);
+            return 1;
+        }
+        *slot = argv[++i];
+    }
+    if (!a->prog) {
+        fprintf(stderr, "dpusim: no program given\n");
+        usage(stderr);
+        return 1;
+    }
+    return 0;
+}
+
+static int progress(void *user, const struct dpu_rt *rt, const struct dpu_rt_event *ev)
+{
+    (void)user;
+    if (ev->phase == DPU_RT_STEP_BEGIN)
+        fprintf(stderr, "\rdpusim: step %zu/%zu: %s (%s)\033[K", ev->step + 1, rt->program->nsteps,
+                ev->name, dpu_prog_step_kind_name(ev->info->kind));
+    else if (ev->step + 1 == rt->program->nsteps)
+        fprintf(stderr, "\r\033[K");
+    return 0;
+}
+
+static int fail(struct dpu_diag *d)
+{
+    fprintf(stderr, "dpusim: %s\n", dpu_diag_message(d));
+    return dpu_exit_code(d->err ? d->err : DPU_E_INTERNAL);
+}
+
+static void list_tensors(const struct dpu_rt *rt, bool inputs)
+{
+    size_t n = inputs ? dpu_rt_ninputs(rt) : dpu_rt_noutputs(rt);
+    fprintf(stderr, "dpusim: the program has %zu %s:\n", n, inputs ? "inputs" : "outputs");
+    for (size_t i = 0; i < n; i++) {
+        int64_t t = inputs ? dpu_rt_input_tensor(rt, i) : dpu_rt_output_tensor(rt, i);
+        const struct dpu_prog_tensor *pt = &rt->program->tensors[t];
+        char shape[DPU_SHAPE_STR_MAX];
+        fprintf(stderr, "  %zu: %s %s %s%s\n", i, pt->name, dpu_dtype_name(pt->dtype),
+                dpu_shape_format(pt->rank, pt->dims, shape, sizeof shape),
+                inputs && pt->dtype == DPU_DT_INT8 && pt->quantized ? " (or float32)" : "");
+    }
+}
+
+/* Runs the loaded program; returns the exit code. */
+static int run(struct dpu_rt *rt, const struct args *a, struct dpu_diag *d)
+{
+    if ((size_t)a->ninputs != dpu_rt_ninputs(rt) || (size_t)a->noutputs != dpu_rt_noutputs(rt)) {
+        fprintf(stderr, "dpusim: %d --input and %d -o given\n", a->ninputs, a->noutputs);
+        list_tensors(rt, true);
+        list_tensors(rt, false);
+        return 1;
+    }
+    struct dpu_tensor in[MAX_FILES], out[MAX_FILES];
+    memset(in, 0, sizeof in);
+    memset(out, 0, sizeof out);
+    struct dpu_graph g;
+    dpu_graph_init(&g);
+    int err = a->check ? dpu_q8_load_any(a->check, &g, d) : DPU_OK;
+    for (int i = 0; i < a->ninputs && !err; i++)
+        err = dpu_npy_read(a->inputs[i], &in[i], d);
+    if (!err && isatty(fileno(stderr)))
+        rt->trace = progress;
+    if (!err)
+        err = dpu_rt_run(rt, in, (size_t)a->ninputs, out, (size_t)a->noutputs, d);
+    rt->trace = NULL;
+    for (int i = 0; i < a->noutputs && !err; i++)
+        err = dpu_npy_write(a->outputs[i], &out[i], d);
+    int code = err ? fail(d) : 0;
+    if (!err && a->check) {
+        int r = dpusim_check(rt, &g, in, (size_t)a->ninputs, out, stdout, d);
+        if (r < 0)
+            code = fail(d);
+        else if (r > 0)
+            code = 1;
+        else
+            printf("dpusim: %d output%s bytewise equal to the reference interpreter (%s)\n",
+                   a->noutputs, a->noutputs == 1 ? "" : "s", a->check);
+    }
+    for (int i = 0; i < MAX_FILES; i++) {
+        dpu_tensor_free(&in[i]);
+        dpu_tensor_free(&out[i]);
+    }
+    dpu_graph_free(&g);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    struct args a;
+    memset(&a, 0, sizeof a);
+    int r = parse(argc, argv, &a);
+    if (r < 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (r)
+        return 1;
+    struct dpu_diag d;
+    dpu_diag_clear(&d);
+    const struct dpu_preset *preset = NULL;
+    if (a.arch) {
+        preset = dpu_preset_find(a.arch);
+        if (!preset) {
+            fprintf(stderr, "dpusim: unknown preset '%s'; known presets:", a.arch);
+            for (size_t i = 0; i < dpu_preset_count; i++)
+                fprintf(stderr, " %s", dpu_presets[i].name);
+            fprintf(stderr, "\n");
+            return 1;
+        }
+    }
+    struct dpu_program p;
+    dpu_program_init(&p);
+    if (dpu_program_read(a.prog, &p, &d))
+        return fail(&d);
+    /* The backend needs a preset before dpu_rt_load validates: the one asked for, else the
+     * one the program names (an unknown one is refused by the validation below). */
+    const struct dpu_preset *dev = preset ? preset : dpu_preset_find(p.preset_name);
+    struct dpu_rt_backend b = {NULL, NULL};
+    int err = dev ? dpu_rt_sim_backend(dev, a.races, &b, &d) : DPU_OK;
+    struct dpu_rt rt;
+    if (!err)
+        err = dpu_rt_load(&rt, &p, preset, b.ops ? &b : NULL, &d);
+    int code = err ? fail(&d) : run(&rt, &a, &d);
+    if (!err)
+        dpu_rt_unload(&rt);
+    dpu_program_free(&p);
+    return code;
+}
