@@ -34,6 +34,20 @@ const struct dpuc_cmd dpuc_commands[] = {
      "  MODEL     model.q8 file; - reads standard input\n"
      "  --json    print the same summary as one JSON object\n",
      dpuc_cmd_info},
+    {"compile", "lower a quantized model to a DPU program (ELF prog.bin)",
+     "usage: dpuc compile MODEL.q8 -o prog.bin --arch PRESET [--no-cpu-fallback]\n"
+     "                    [--dump-after PASS]\n"
+     "\n"
+     "Compiles a quantized model for one hardware preset (tiny, b512, b1024, b4096). Ops the\n"
+     "accelerator cannot run become CPU steps executed by the runtime with the reference\n"
+     "kernels; the compiler prints which nodes fell back and why.\n"
+     "\n"
+     "  -o, --output FILE    the program (ELF; see docs/program-format.md)\n"
+     "  --arch PRESET        hardware preset the program is built for\n"
+     "  --no-cpu-fallback    refuse to compile a node the accelerator cannot run\n"
+     "  --dump-after PASS    print the IR after PASS (check, partition, layout, tile, ddr,\n"
+     "                       isel, schedule, emit)\n",
+     dpuc_cmd_compile},
 };
 
 const size_t dpuc_command_count = sizeof dpuc_commands / sizeof dpuc_commands[0];

@@ -7,7 +7,8 @@ set(DPUC_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/cmd_asm.c
   ${CMAKE_CURRENT_SOURCE_DIR}/src/cmd_disasm.c
   ${CMAKE_CURRENT_SOURCE_DIR}/src/cmd_info.c
-  ${CMAKE_CURRENT_SOURCE_DIR}/src/cmd_info_prog.c)
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/cmd_info_prog.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/cmd_compile.c)
 # The version printed by `dpuc --version` comes from the top-level project() call.
 set_source_files_properties(${CMAKE_CURRENT_SOURCE_DIR}/src/main.c PROPERTIES
   COMPILE_DEFINITIONS "DPUC_VERSION=\"${PROJECT_VERSION}\"")

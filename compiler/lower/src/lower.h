@@ -1,0 +1,174 @@
+/* The lowering's IR and the passes' shared helpers (internal to libdpucompile).
+ *
+ * The IR is the graph itself, annotated: one lw_node per graph node (where it runs and how it
+ * is tiled), one lw_tensor per graph tensor (layout and DDR placement), the instruction list
+ * with the node each instruction belongs to, and the CONST image. Each pass fills in one more
+ * layer of annotations; lw_verify checks every layer filled so far.
+ */
+#ifndef DPU_LOWER_H
+#define DPU_LOWER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dpu/compile.h"
+#include "dpu/graph.h"
+#include "dpu/program.h"
+#include "dpu/qplan.h"
+
+/* Pipeline stages, in order; a stage is reached when its pass has run. */
+enum lw_stage {
+    LW_NONE,
+    LW_CHECK,
+    LW_PARTITION,
+    LW_LAYOUT,
+    LW_TILE,
+    LW_DDR,
+    LW_ISEL,
+    LW_SCHEDULE,
+    LW_EMIT,
+};
+
+/* What an accelerator node lowers to. */
+enum lw_kind {
+    LW_CPU,
+    LW_CONV,    /* Conv2D group 1, FullyConnected: CONV on the array */
+    LW_DW,      /* depthwise Conv2D: DWCONV */
+    LW_POOL,    /* MaxPool, AvgPool, GlobalAvgPool: POOL */
+    LW_ELTW,    /* Add, Mul: ELTW */
+    LW_RESCALE, /* Relu, Relu6, Clip: ELTW ADD of x with itself, M1 = 0 */
+    LW_LUT,     /* LeakyRelu, Sigmoid, ...: LUTLD + LUT */
+};
+
+/* Geometry of a windowed op (conv, depthwise, pool) in NHWC terms. FullyConnected is a 1x1
+ * conv over a 1 x N image. */
+struct lw_geom {
+    int64_t N, H, W, C, OH, OW, M;
+    int kh, kw, sh, sw, dh, dw, top, left, bottom, right;
+};
+
+struct lw_node {
+    enum lw_kind kind;
+    char why[200];    /* LW_CPU: why the accelerator cannot run it */
+    int step;         /* index into ctx->steps */
+    struct lw_geom g; /* windowed kinds */
+    int band;         /* output rows per tile (windowed kinds) */
+    bool wgt_all;     /* all weights fit WGT at once (LW_CONV) */
+    bool param_all;   /* all PARAM records fit at once (LW_CONV) */
+    size_t insn_first, insn_count;
+};
+
+struct lw_tensor {
+    bool is_const;
+    bool accel;   /* read or written by an accelerator node */
+    bool in_prog; /* has an entry in the program's tensor table */
+    int producer; /* node index, -1 for graph inputs and constants */
+    bool graph_in, graph_out;
+    enum dpu_prog_layout layout;
+    uint32_t cpad;    /* NHWC channel stride */
+    uint64_t pstride; /* DDR bytes between pixels (NHWC: cpad; rank-2 dense: dims[1]) */
+    int region;
+    uint64_t off, size;
+    uint32_t prog_index;
+};
+
+struct lw_step {
+    bool accel;
+    size_t first, last; /* node indices, inclusive */
+    size_t insn_first, insn_count;
+};
+
+struct lw_insn {
+    dpu_insn in;
+    int node; /* graph node, -1 for END */
+};
+
+struct lw_ctx {
+    struct dpu_graph *g;
+    const struct dpu_preset *p;
+    const struct dpu_compile_opts *o;
+    struct dpu_diag *d;
+    uint32_t R, C;
+    enum lw_stage stage;
+    const char *pass; /* the pass running, for internal errors */
+    struct lw_node *nodes;
+    struct lw_tensor *tensors;
+    struct lw_step *steps;
+    size_t nsteps;
+    struct lw_insn *insns;
+    size_t ninsns, cap_insns;
+    uint8_t *cst;
+    size_t ncst, cap_cst;
+    uint64_t region_size[DPU_REGION_COUNT];
+    struct dpu_program *prog;
+};
+
+/* Passes: each returns 0 or a negative dpu_err with ctx->d set. */
+int lw_pass_check(struct lw_ctx *c);
+int lw_pass_partition(struct lw_ctx *c);
+int lw_pass_layout(struct lw_ctx *c);
+int lw_pass_tile(struct lw_ctx *c);
+int lw_pass_ddr(struct lw_ctx *c);
+int lw_pass_isel(struct lw_ctx *c);
+int lw_pass_schedule(struct lw_ctx *c);
+int lw_pass_emit(struct lw_ctx *c);
+
+/* The verifier run after every pass: checks each annotation of the stages reached. */
+void lw_verify(struct lw_ctx *c);
+/* Prints the IR (as far as it is filled in) to f. */
+void lw_dump(struct lw_ctx *c, FILE *f);
+
+/* Internal error: prints "dpucompile: internal error in pass P: ..." and aborts. */
+_Noreturn void lw_ice(const struct lw_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* A user-facing error naming node n: "node 'x' (Op): ...". Returns err. */
+int lw_node_error(struct lw_ctx *c, size_t n, int err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Partition helpers (lw_geom.c). */
+int lw_geom_of(const struct lw_ctx *c, const struct dpu_gnode *n, enum lw_kind kind,
+               struct lw_geom *g, char *why, size_t cap);
+/* The largest band of output rows whose tile fits the preset's buffers and field ranges, or
+ * 0 when not even one row fits (why then says what does not fit). */
+int lw_choose_band(const struct lw_ctx *c, size_t n, char *why, size_t cap);
+
+/* Instruction building (lw_emit_util.c). */
+dpu_insn *lw_new_insn(struct lw_ctx *c, int node, unsigned opcode);
+/* Appends size bytes (copied, or zeros for NULL) to CONST at an offset aligned to 64;
+ * returns the offset. */
+uint64_t lw_add_const(struct lw_ctx *c, const void *data, size_t size);
+/* Checks that a field set on an instruction reads back as v (it fits); aborts otherwise. */
+void lw_field_fits(const struct lw_ctx *c, int64_t v, int64_t got, const char *field);
+#define LW_SET(ctx, insn, kind, field, value)                                                      \
+    do {                                                                                           \
+        int64_t v_ = (int64_t)(value);                                                             \
+        dpu_##kind##_set_##field((insn), v_);                                                      \
+        lw_field_fits((ctx), v_, (int64_t)dpu_##kind##_get_##field(insn), #kind "." #field);       \
+    } while (0)
+
+/* LOAD len bytes (a multiple of unit, unit <= 4095) from DDR to buffer buf at sram, as rows
+ * of unit bytes. */
+void lw_load_flat(struct lw_ctx *c, int node, int buf, int region, uint64_t off, uint64_t len,
+                  uint64_t sram, uint32_t unit);
+/* SAVE len bytes (a multiple of unit) from ACT at sram to DDR. */
+void lw_save_flat(struct lw_ctx *c, int node, int region, uint64_t off, uint64_t len, uint64_t sram,
+                  uint32_t unit);
+
+/* Instruction selection per kind (isel_*.c). */
+int lw_isel_conv(struct lw_ctx *c, size_t n);
+int lw_isel_dw(struct lw_ctx *c, size_t n);
+int lw_isel_pool(struct lw_ctx *c, size_t n);
+int lw_isel_eltw(struct lw_ctx *c, size_t n);
+
+/* CPU steps: the model.q8 subgraph of nodes [first, last] (lw_cpu_step.c). */
+int lw_cpu_subgraph(struct lw_ctx *c, size_t first, size_t last, uint8_t **q8, size_t *len,
+                    uint32_t **ins, size_t *nin, uint32_t **outs, size_t *nout);
+
+static inline uint64_t lw_round_up(uint64_t v, uint64_t a)
+{
+    return (v + a - 1) / a * a;
+}
+
+#endif

@@ -1,0 +1,43 @@
+/* Pass isel: the instructions of every accelerator step, node by node, each step's segment
+ * closed by its END; the CONST image (packed weights, PARAM records, tables) grows alongside. */
+#include "lower.h"
+
+int lw_pass_isel(struct lw_ctx *c)
+{
+    for (size_t s = 0; s < c->nsteps; s++) {
+        struct lw_step *st = &c->steps[s];
+        st->insn_first = c->ninsns;
+        if (!st->accel)
+            continue;
+        for (size_t n = st->first; n <= st->last; n++) {
+            struct lw_node *ln = &c->nodes[n];
+            ln->insn_first = c->ninsns;
+            int err;
+            switch (ln->kind) {
+            case LW_CONV:
+                err = lw_isel_conv(c, n);
+                break;
+            case LW_DW:
+                err = lw_isel_dw(c, n);
+                break;
+            case LW_POOL:
+                err = lw_isel_pool(c, n);
+                break;
+            case LW_ELTW:
+            case LW_RESCALE:
+            case LW_LUT:
+                err = lw_isel_eltw(c, n);
+                break;
+            default:
+                lw_ice(c, "node '%s' in an accelerator step has no lowering", c->g->nodes[n].name);
+            }
+            if (err)
+                return err;
+            ln->insn_count = c->ninsns - ln->insn_first;
+        }
+        lw_new_insn(c, -1, DPU_OP_END);
+        st->insn_count = c->ninsns - st->insn_first;
+    }
+    c->region_size[DPU_REGION_CONST] = c->ncst;
+    return 0;
+}

@@ -1,0 +1,39 @@
+/* Helpers of the compile tests: random quantized graphs built with the graph API, and a
+ * driver that compiles a graph, runs its accelerator segment on dpusim with the input in the
+ * program's layout, and compares the output byte for byte with dpu_ref_run. */
+#ifndef COMPILE_TEST_UTIL_H
+#define COMPILE_TEST_UTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "dpu/graph.h"
+
+/* splitmix64 */
+void ct_seed(uint64_t seed);
+int ct_int(int lo, int hi); /* inclusive */
+double ct_unit(void);
+
+/* Adds an int8 activation [n, c, h, w] (rank 4) or [n, c] (h = w = 0) with a random scale
+ * near `scale` and a random zero point. */
+int ct_act(struct dpu_graph *g, const char *name, int64_t n, int64_t c, int64_t h, int64_t w,
+           double scale);
+/* Conv2D (group 1 or depthwise when dw) or FullyConnected (kh = 0) from x to a new output
+ * with random weights, bias and clamp; returns the output tensor. */
+int ct_conv(struct dpu_graph *g, const char *name, int x, int cout, int kh, int kw, int sh, int sw,
+            int dh, int dw_, const int pads[4], int group);
+int ct_fc(struct dpu_graph *g, const char *name, int x, int m);
+int ct_pool(struct dpu_graph *g, const char *name, int op, int x, int kh, int kw, int sh, int sw,
+            const int pads[4]);
+int ct_binary(struct dpu_graph *g, const char *name, int op, int a, int b);
+int ct_unary(struct dpu_graph *g, const char *name, int op, int x);
+
+/* Compiles g for preset, requires one accelerator step, runs it on random inputs and compares
+ * every output with the reference interpreter; prints seed and what on a mismatch. */
+void ct_check(struct dpu_graph *g, const char *preset, uint64_t seed, const char *what);
+
+#endif
