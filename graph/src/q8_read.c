@@ -126,7 +126,7 @@ static int get_string(struct cursor *c, uint64_t off, size_t at, const char *wha
 
 static int dup_string(struct cursor *c, uint64_t off, size_t at, const char *what, char **out)
 {
-    const char *s;
+    const char *s = NULL;
     int err = get_string(c, off, at, what, &s);
     if (err)
         return err;
@@ -232,8 +232,8 @@ static int walk_sections(struct reader *r, uint32_t nsec, size_t limit, bool rep
 
 static int check_frame(struct reader *r)
 {
-    uint64_t declared;
-    uint32_t nsec;
+    uint64_t declared = 0; /* set by check_header on success */
+    uint32_t nsec = 0;
     int err = check_header(r, &declared, &nsec);
     if (err)
         return err;
@@ -522,7 +522,7 @@ static int read_node(struct cursor *c, size_t i)
     char owner[200];
     char nb[VNAME_MAX];
     snprintf(owner, sizeof owner, "node %zu '%s'", i, dpu_vname(n->name, nb));
-    const char *opname;
+    const char *opname = NULL;
     if ((err = get_string(c, q8_get32(p + 4), at + 4, "op name", &opname)))
         return err;
     n->op = dpu_node_op_from_name(opname);

@@ -6,6 +6,7 @@
 
 #include "lower.h"
 
+/* Reasons are short; a longer diagnostic (%.190s) is cut to fit the node's why[] field. */
 #define WHY(...) (snprintf(why, cap, __VA_ARGS__), LW_CPU)
 
 static bool act_i8(const struct dpu_graph *g, int32_t t, int rank)
@@ -30,7 +31,7 @@ static enum lw_kind classify(struct lw_ctx *c, size_t i, char *why, size_t cap)
             return WHY("asymmetric weights (non-zero weight zero point)");
         struct dpu_qp_conv qp;
         if (dpu_qplan_conv(g, n, &qp, &d))
-            return WHY("%s", d.msg);
+            return WHY("%.190s", d.msg);
         dpu_qp_conv_free(&qp);
         k = LW_CONV;
         if (n->op == DPU_NODE_CONV2D) {
@@ -49,7 +50,7 @@ static enum lw_kind classify(struct lw_ctx *c, size_t i, char *why, size_t cap)
     case DPU_NODE_MAX_POOL: {
         struct dpu_qp_rescale qp;
         if (dpu_qplan_rescale(g, n, &qp, &d))
-            return WHY("%s", d.msg);
+            return WHY("%.190s", d.msg);
         if (qp.rq.s > 31)
             return WHY("rescale shift %d above POOL's 31", qp.rq.s);
         k = LW_POOL;
@@ -65,7 +66,7 @@ static enum lw_kind classify(struct lw_ctx *c, size_t i, char *why, size_t cap)
         }
         struct dpu_qp_avgpool qp;
         if (dpu_qplan_avgpool(g, n, &qp, &d))
-            return WHY("%s", d.msg);
+            return WHY("%.190s", d.msg);
         k = LW_POOL;
         break;
     }
@@ -80,11 +81,11 @@ static enum lw_kind classify(struct lw_ctx *c, size_t i, char *why, size_t cap)
         if (n->op == DPU_NODE_ADD) {
             struct dpu_qp_add qp;
             if (dpu_qplan_add(g, n, &qp, &d))
-                return WHY("%s", d.msg);
+                return WHY("%.190s", d.msg);
         } else {
             struct dpu_qp_mul qp;
             if (dpu_qplan_mul(g, n, &qp, &d))
-                return WHY("%s", d.msg);
+                return WHY("%.190s", d.msg);
         }
         k = LW_ELTW;
         break;
@@ -94,7 +95,7 @@ static enum lw_kind classify(struct lw_ctx *c, size_t i, char *why, size_t cap)
     case DPU_NODE_CLIP: {
         struct dpu_qp_rescale qp;
         if (dpu_qplan_rescale(g, n, &qp, &d))
-            return WHY("%s", d.msg);
+            return WHY("%.190s", d.msg);
         k = LW_RESCALE;
         break;
     }
@@ -106,7 +107,7 @@ static enum lw_kind classify(struct lw_ctx *c, size_t i, char *why, size_t cap)
     case DPU_NODE_GELU: {
         struct dpu_qp_lut qp;
         if (dpu_qplan_lut(g, n, &qp, &d))
-            return WHY("%s", d.msg);
+            return WHY("%.190s", d.msg);
         k = LW_LUT;
         break;
     }
