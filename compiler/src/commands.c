@@ -48,6 +48,36 @@ const struct dpuc_cmd dpuc_commands[] = {
      "  --dump-after PASS    print the IR after PASS (check, partition, layout, tile, ddr,\n"
      "                       isel, schedule, emit)\n",
      dpuc_cmd_compile},
+    {"import", "import an ONNX model into model.q8",
+     "usage: dpuc import MODEL.onnx [-o MODEL.q8] [--text] [--float | --quantized]\n"
+     "\n"
+     "Imports an ONNX model (docs/onnx-import.md): a float model becomes a float graph, a\n"
+     "quantized one (QuantizeLinear/DequantizeLinear around float ops, or QLinearConv,\n"
+     "QLinearMatMul, ...) an int8 graph. Unsupported ops and attributes are refused with a\n"
+     "message naming the ONNX node.\n"
+     "\n"
+     "  MODEL.onnx           the model; - reads standard input\n"
+     "  -o, --output FILE    output file (default: MODEL.q8, or MODEL.q8.txt with --text;\n"
+     "                       required when reading standard input); - writes standard\n"
+     "                       output\n"
+     "  --text               write the text form of model.q8 (docs/q8-format.md)\n"
+     "  --float              refuse quantization ops (import a float graph)\n"
+     "  --quantized          refuse a model that is not fully quantized\n",
+     dpuc_cmd_import},
+    {"run", "run a model on the reference interpreter",
+     "usage: dpuc run MODEL.(onnx|q8) --input X.npy [--input ...] -o Y.npy [-o ...]\n"
+     "\n"
+     "Runs the model on the reference interpreter (the results every executor must match\n"
+     "byte for byte) and writes each graph output to its .npy file. Inputs and outputs go\n"
+     "in graph order; a quantized graph takes float32 inputs (quantized as ONNX's\n"
+     "QuantizeLinear would) or int8 ones. For an ONNX model with uint8 inputs or outputs,\n"
+     "uint8 files are converted to and from the graph's int8 (values - 128).\n"
+     "\n"
+     "  MODEL                an ONNX model (imported first) or a model.q8 (either form)\n"
+     "  -i, --input FILE     a .npy input, once per graph input, in order\n"
+     "  -o, --output FILE    a .npy output, once per graph output, in order\n"
+     "  --float, --quantized as for dpuc import (ONNX models only)\n",
+     dpuc_cmd_run},
 };
 
 const size_t dpuc_command_count = sizeof dpuc_commands / sizeof dpuc_commands[0];

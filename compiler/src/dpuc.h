@@ -27,6 +27,8 @@ int dpuc_cmd_asm(const struct dpuc_cmd *self, int argc, char **argv);
 int dpuc_cmd_disasm(const struct dpuc_cmd *self, int argc, char **argv);
 int dpuc_cmd_info(const struct dpuc_cmd *self, int argc, char **argv);
 int dpuc_cmd_compile(const struct dpuc_cmd *self, int argc, char **argv);
+int dpuc_cmd_import(const struct dpuc_cmd *self, int argc, char **argv);
+int dpuc_cmd_run(const struct dpuc_cmd *self, int argc, char **argv);
 
 /* Prints "dpuc: NAME: message" and the command's usage to stderr; returns exit code 1. */
 int dpuc_usage_error(const struct dpuc_cmd *self, const char *fmt, ...)

@@ -1,0 +1,419 @@
+/* Quantized import: QDQ models (QuantizeLinear/DequantizeLinear around float ops) and the
+ * operator form (QLinearConv, QLinearMatMul, QLinearAdd, QLinearGlobalAveragePool), uint8 ->
+ * int8, fused clamps, lookup tables, exp tables, and the refusals the contract requires. */
+#include "onnx_test_util.h"
+
+#include "dpu/qparams.h"
+
+static int8_t w8[4096];
+
+static void init_weights(void)
+{
+    for (size_t i = 0; i < sizeof w8; i++)
+        w8[i] = (int8_t)((int)(i * 37 % 255) - 127); /* [-127, 127], never -128 */
+}
+
+/* x(float) -> Q(uint8) -> DQ -> Conv(DQ w per-channel, DQ int32 bias) -> Relu -> Q(uint8)
+ * -> DQ -> y(float). */
+static struct mb *qdq_conv(bool with_relu, const int8_t *weights)
+{
+    struct mb *m = mb_new(13);
+    mb_input(m, "x", MB_FLOAT, 4, (int64_t[]){1, 2, 4, 4});
+    mb_scalar_f(m, "xs", 0.05f);
+    mb_scalar_u8(m, "xz", 128);
+    mb_init_i8(m, "w", 4, (int64_t[]){3, 2, 3, 3}, weights);
+    mb_init_f(m, "ws", 1, (int64_t[]){3}, (float[]){0.01f, 0.02f, 0.04f});
+    mb_init_i8(m, "wz", 1, (int64_t[]){3}, (int8_t[]){0, 0, 0});
+    mb_init_i32(m, "b", 1, (int64_t[]){3}, (int32_t[]){100, -200, 300});
+    mb_init_f(m, "bs", 1, (int64_t[]){3}, (float[]){0.05f * 0.01f, 0.05f * 0.02f, 0.05f * 0.04f});
+    mb_init_i32(m, "bz", 1, (int64_t[]){3}, (int32_t[]){0, 0, 0});
+    mb_scalar_f(m, "ys", 0.1f);
+    mb_scalar_u8(m, "yz", 10);
+    mb_node(m, "QuantizeLinear", "q_in", "x,xs,xz", "xq");
+    mb_node(m, "DequantizeLinear", "dq_in", "xq,xs,xz", "xf");
+    struct mb_node *n = mb_node(m, "DequantizeLinear", "dq_w", "w,ws,wz", "wf");
+    mb_attr_i(n, "axis", 0);
+    n = mb_node(m, "DequantizeLinear", "dq_b", "b,bs,bz", "bf");
+    mb_attr_i(n, "axis", 0);
+    n = mb_node(m, "Conv", "conv", "xf,wf,bf", with_relu ? "c" : "r");
+    mb_attr_ints(n, "pads", 4, (int64_t[]){1, 1, 1, 1});
+    if (with_relu)
+        mb_node(m, "Relu", "relu", "c", "r");
+    mb_node(m, "QuantizeLinear", "q_out", "r,ys,yz", "yq");
+    mb_node(m, "DequantizeLinear", "dq_out", "yq,ys,yz", "y");
+    mb_output(m, "y");
+    return m;
+}
+
+static void test_qdq_conv_relu(void **state)
+{
+    (void)state;
+    struct dpu_graph g;
+    struct dpu_onnx_report r;
+    import_ok(qdq_conv(true, w8), DPU_ONNX_AUTO, &g, &r);
+    assert_true(g.quantized);
+    assert_int_equal(g.nnodes, 3);
+    assert_int_equal(find_node(&g, "q_in")->op, DPU_NODE_QUANTIZE);
+    assert_int_equal(find_node(&g, "dq_out")->op, DPU_NODE_DEQUANTIZE);
+    const struct dpu_gnode *c = find_node(&g, "conv");
+    assert_int_equal(c->op, DPU_NODE_CONV2D);
+    /* The input's uint8 zero point 128 is 0 as int8; the output's 10 is -118, the Relu's
+     * clamp starts there. */
+    const struct dpu_gtensor *x = tensor_of(&g, c->inputs[0]);
+    assert_int_equal(x->dtype, DPU_DT_INT8);
+    assert_int_equal(x->quant.count, 1);
+    assert_int_equal(x->quant.zero_point[0], 0);
+    assert_true(x->quant.scale[0] == 0.05f);
+    const struct dpu_gtensor *y = tensor_of(&g, c->outputs[0]);
+    assert_string_equal(y->name, "yq");
+    assert_int_equal(y->quant.zero_point[0], -118);
+    assert_ints(c, "clamp", 2, -118, 127);
+    const struct dpu_gtensor *w = tensor_of(&g, c->inputs[1]);
+    assert_int_equal(w->dtype, DPU_DT_INT8);
+    assert_int_equal(w->quant.axis, 0);
+    assert_int_equal(w->quant.count, 3);
+    assert_true(w->quant.scale[2] == 0.04f);
+    assert_memory_equal(w->data, w8, 54);
+    const struct dpu_gtensor *b = tensor_of(&g, c->inputs[2]);
+    assert_int_equal(b->dtype, DPU_DT_INT32);
+    assert_int_equal(((const int32_t *)b->data)[1], -200);
+    assert_true(b->quant.scale[1] == (float)(0.05 * (double)0.02f) ||
+                fabs(b->quant.scale[1] - 0.001) < 1e-9);
+    assert_int_equal(r.nuint8_inputs, 0);
+    assert_int_equal(r.nuint8_outputs, 0);
+    dpu_graph_free(&g);
+
+    /* Without the Relu: no clamp. */
+    import_ok(qdq_conv(false, w8), DPU_ONNX_AUTO, &g, NULL);
+    assert_null(dpu_node_attr(find_node(&g, "conv"), "clamp"));
+    dpu_graph_free(&g);
+}
+
+static void test_qdq_weight_refusals(void **state)
+{
+    (void)state;
+    int8_t bad[54];
+    memcpy(bad, w8, sizeof bad);
+    bad[7] = -128;
+    import_fails(qdq_conv(true, bad), DPU_E_UNSUPPORTED, "node 'conv' (Conv)", "-128", NULL);
+
+    /* A float bias in a quantized model is quantized; a NaN in it is refused. */
+    struct mb *m = mb_new(13);
+    mb_input(m, "x", MB_INT8, 4, (int64_t[]){1, 1, 2, 2});
+    mb_scalar_f(m, "s", 0.5f);
+    mb_init_i8(m, "w", 4, (int64_t[]){1, 1, 1, 1}, (int8_t[]){3});
+    mb_init_f(m, "b", 1, (int64_t[]){1}, (float[]){NAN});
+    mb_node(m, "DequantizeLinear", "dq_x", "x,s", "xf");
+    mb_node(m, "DequantizeLinear", "dq_w", "w,s", "wf");
+    mb_node(m, "Conv", "conv", "xf,wf,b", "c");
+    mb_node(m, "QuantizeLinear", "q", "c,s", "y");
+    mb_output(m, "y");
+    import_fails(m, DPU_E_INVALID, "node 'conv' (Conv): bias 'b' holds a NaN", NULL);
+
+    /* A float op whose result is not quantized again. */
+    m = mb_new(13);
+    mb_input(m, "x", MB_INT8, 2, (int64_t[]){1, 4});
+    mb_scalar_f(m, "s", 0.5f);
+    mb_scalar_i8(m, "z", 0);
+    mb_node(m, "DequantizeLinear", "dq", "x,s,z", "xf");
+    mb_node(m, "Sigmoid", "sig", "xf", "y");
+    mb_output(m, "y");
+    import_fails(m, DPU_E_UNSUPPORTED, "node 'sig' (Sigmoid)", "not quantized", NULL);
+
+    /* A quantization op in a float import. */
+    m = mb_new(13);
+    mb_input(m, "x", MB_FLOAT, 2, (int64_t[]){1, 4});
+    mb_scalar_f(m, "s", 0.5f);
+    mb_node(m, "QuantizeLinear", "q", "x,s", "y");
+    mb_output(m, "y");
+    struct dpu_graph g;
+    struct dpu_diag d;
+    assert_int_equal(import_mb(m, DPU_ONNX_FLOAT, &g, NULL, &d), DPU_E_UNSUPPORTED);
+    assert_non_null(strstr(d.msg, "float import was requested"));
+    dpu_graph_free(&g);
+}
+
+/* DQ -> op -> Q around an activation with a lookup table. */
+static struct mb *qdq_unary(const char *op, float s_in, int zp_in, float s_out, int zp_out)
+{
+    struct mb *m = mb_new(13);
+    mb_input(m, "x", MB_INT8, 2, (int64_t[]){1, 16});
+    mb_scalar_f(m, "si", s_in);
+    mb_scalar_i8(m, "zi", (int8_t)zp_in);
+    mb_scalar_f(m, "so", s_out);
+    mb_scalar_i8(m, "zo", (int8_t)zp_out);
+    mb_node(m, "DequantizeLinear", "dq", "x,si,zi", "xf");
+    mb_node(m, op, "act", "xf", "a");
+    mb_node(m, "QuantizeLinear", "q", "a,so,zo", "y");
+    mb_output(m, "y");
+    return m;
+}
+
+static void test_lut(void **state)
+{
+    (void)state;
+    struct dpu_graph g;
+    struct dpu_onnx_report r;
+    import_ok(qdq_unary("Sigmoid", 0.0625f, 3, 1.0f / 256, -128), DPU_ONNX_AUTO, &g, &r);
+    assert_int_equal(g.nnodes, 1);
+    const struct dpu_gnode *a = find_node(&g, "act");
+    assert_int_equal(a->op, DPU_NODE_SIGMOID);
+    const struct dpu_attr *lut = dpu_node_attr(a, "lut");
+    assert_non_null(lut);
+    assert_int_equal(lut->n, 256);
+    for (int i = 0; i < 256; i++) {
+        float x = (float)(i - 128 - 3) * 0.0625f;
+        float y = (float)(1.0 / (1.0 + exp(-(double)x)));
+        assert_int_equal(lut->ints[i], dpu_quantize_f32(y, 1.0f / 256, -128, -128, 127));
+    }
+    /* int8 graph I/O stays int8: nothing to report. */
+    assert_int_equal(r.nuint8_inputs + r.nuint8_outputs, 0);
+    assert_int_equal(tensor_of(&g, g.inputs[0])->dtype, DPU_DT_INT8);
+    dpu_graph_free(&g);
+
+    const char *ops[] = {"Tanh", "HardSigmoid", "HardSwish", "LeakyRelu"};
+    for (size_t i = 0; i < 4; i++) {
+        import_ok(qdq_unary(ops[i], 0.05f, 0, 0.02f, 0), DPU_ONNX_AUTO, &g, NULL);
+        assert_non_null(dpu_node_attr(find_node(&g, "act"), "lut"));
+        dpu_graph_free(&g);
+    }
+    /* A standalone quantized Relu is a clamp at the output's zero point. */
+    import_ok(qdq_unary("Relu", 0.05f, 0, 0.05f, -20), DPU_ONNX_AUTO, &g, NULL);
+    assert_ints(find_node(&g, "act"), "clamp", 2, -20, 127);
+    dpu_graph_free(&g);
+}
+
+static void test_softmax_exp_table(void **state)
+{
+    (void)state;
+    struct dpu_graph g;
+    import_ok(qdq_unary("Softmax", 0.125f, 0, 1.0f / 256, -128), DPU_ONNX_AUTO, &g, NULL);
+    const struct dpu_attr *t = dpu_node_attr(find_node(&g, "act"), "exp_table");
+    assert_non_null(t);
+    assert_int_equal(t->n, 256);
+    assert_int_equal(t->ints[0], 1 << 23);
+    assert_int_equal(t->ints[1], llround(exp(-0.125) * 8388608.0));
+    assert_int_equal(t->ints[255], llround(exp(-255 * 0.125) * 8388608.0));
+    dpu_graph_free(&g);
+}
+
+/* uint8 graph input and output: int8 in the graph, reported, zero points shifted. */
+static void test_uint8_io(void **state)
+{
+    (void)state;
+    struct mb *m = mb_new(13);
+    mb_input(m, "x", MB_UINT8, 2, (int64_t[]){1, 8});
+    mb_scalar_f(m, "s", 0.1f);
+    mb_scalar_u8(m, "z", 100);
+    mb_scalar_f(m, "so", 0.2f);
+    mb_scalar_u8(m, "zo", 0);
+    mb_node(m, "DequantizeLinear", "dq", "x,s,z", "xf");
+    mb_node(m, "Relu", "relu", "xf", "r");
+    mb_node(m, "QuantizeLinear", "q", "r,so,zo", "y");
+    mb_output(m, "y");
+    struct dpu_graph g;
+    struct dpu_onnx_report r;
+    import_ok(m, DPU_ONNX_AUTO, &g, &r);
+    assert_int_equal(r.nuint8_inputs, 1);
+    assert_int_equal(r.uint8_inputs[0], 0);
+    assert_int_equal(r.nuint8_outputs, 1);
+    assert_int_equal(r.uint8_outputs[0], 0);
+    const struct dpu_gtensor *x = tensor_of(&g, g.inputs[0]), *y = tensor_of(&g, g.outputs[0]);
+    assert_int_equal(x->dtype, DPU_DT_INT8);
+    assert_int_equal(x->quant.zero_point[0], -28);
+    assert_int_equal(y->quant.zero_point[0], -128);
+    assert_ints(find_node(&g, "relu"), "clamp", 2, -128, 127);
+    dpu_graph_free(&g);
+}
+
+/* Data movement without a QuantizeLinear keeps the input's scale; Gemm reads it. */
+static void test_passthrough(void **state)
+{
+    (void)state;
+    struct mb *m = mb_new(13);
+    mb_input(m, "x", MB_INT8, 4, (int64_t[]){1, 2, 2, 2});
+    mb_scalar_f(m, "s", 0.1f);
+    mb_scalar_i8(m, "z", 5);
+    mb_init_i8(m, "w", 2, (int64_t[]){3, 8}, w8);
+    mb_scalar_f(m, "ws", 0.01f);
+    mb_scalar_f(m, "so", 0.3f);
+    mb_scalar_i8(m, "zo", -3);
+    mb_node(m, "DequantizeLinear", "dq", "x,s,z", "xf");
+    mb_node(m, "DequantizeLinear", "dq_w", "w,ws", "wf");
+    mb_node(m, "Flatten", "flat", "xf", "f");
+    struct mb_node *n = mb_node(m, "Gemm", "fc", "f,wf", "o");
+    mb_attr_i(n, "transB", 1);
+    mb_node(m, "QuantizeLinear", "q", "o,so,zo", "y");
+    mb_output(m, "y");
+    struct dpu_graph g;
+    import_ok(m, DPU_ONNX_AUTO, &g, NULL);
+    const struct dpu_gnode *flat = find_node(&g, "flat"), *fc = find_node(&g, "fc");
+    const struct dpu_gtensor *f = tensor_of(&g, flat->outputs[0]);
+    assert_int_equal(f->dtype, DPU_DT_INT8);
+    assert_int_equal(f->quant.zero_point[0], 5);
+    assert_int_equal(fc->inputs[0], flat->outputs[0]);
+    assert_int_equal(fc->op, DPU_NODE_FULLY_CONNECTED);
+    assert_int_equal(tensor_of(&g, fc->inputs[1])->quant.count, 3);
+    dpu_graph_free(&g);
+}
+
+/* Data movement after a DequantizeLinear straight into a float graph output: the int8
+ * result is dequantized at the boundary (found by fuzzing). */
+static void test_passthrough_to_output(void **state)
+{
+    (void)state;
+    struct mb *m = mb_new(13);
+    mb_input(m, "x", MB_INT8, 2, (int64_t[]){1, 4});
+    mb_scalar_f(m, "s", 0.5f);
+    mb_node(m, "DequantizeLinear", "dq", "x,s", "xf");
+    mb_node(m, "Squeeze", "squeeze", "xf", "y");
+    mb_output(m, "y");
+    struct dpu_graph g;
+    import_ok(m, DPU_ONNX_AUTO, &g, NULL);
+    assert_int_equal(g.nnodes, 2);
+    assert_int_equal(find_node(&g, "squeeze")->op, DPU_NODE_RESHAPE);
+    assert_int_equal(find_node(&g, "squeeze/dequantize")->op, DPU_NODE_DEQUANTIZE);
+    const struct dpu_gtensor *y = tensor_of(&g, g.outputs[0]);
+    assert_string_equal(y->name, "y");
+    assert_int_equal(y->dtype, DPU_DT_FLOAT32);
+    assert_dims(y, 1, 4);
+    dpu_graph_free(&g);
+}
+
+/* QLinearConv with symmetric int8 weights; the int32 bias is taken as is. */
+static void test_qlinear_conv(void **state)
+{
+    (void)state;
+    struct mb *m = mb_new(10);
+    mb_input(m, "x", MB_UINT8, 4, (int64_t[]){1, 1, 3, 3});
+    mb_scalar_f(m, "xs", 0.02f);
+    mb_scalar_u8(m, "xz", 128);
+    mb_init_i8(m, "w", 4, (int64_t[]){2, 1, 2, 2}, w8);
+    mb_init_f(m, "ws", 1, (int64_t[]){2}, (float[]){0.1f, 0.2f});
+    mb_init_i8(m, "wz", 1, (int64_t[]){2}, (int8_t[]){0, 0});
+    mb_scalar_f(m, "ys", 0.5f);
+    mb_scalar_u8(m, "yz", 128);
+    mb_init_i32(m, "b", 1, (int64_t[]){2}, (int32_t[]){7, -7});
+    mb_node(m, "QLinearConv", "qconv", "x,xs,xz,w,ws,wz,ys,yz,b", "y");
+    mb_output(m, "y");
+    struct dpu_graph g;
+    struct dpu_onnx_report r;
+    import_ok(m, DPU_ONNX_AUTO, &g, &r);
+    const struct dpu_gnode *c = find_node(&g, "qconv");
+    assert_int_equal(c->op, DPU_NODE_CONV2D);
+    assert_int_equal(tensor_of(&g, c->inputs[1])->quant.count, 2);
+    assert_int_equal(((const int32_t *)tensor_of(&g, c->inputs[2])->data)[1], -7);
+    assert_dims(tensor_of(&g, c->outputs[0]), 4, 1, 2, 2, 2);
+    assert_int_equal(r.nuint8_inputs, 1);
+    assert_int_equal(r.nuint8_outputs, 1);
+    dpu_graph_free(&g);
+
+    /* ONNX's own test uses asymmetric uint8 weights (zero point 255): refused. */
+    m = mb_new(10);
+    mb_input(m, "x", MB_UINT8, 4, (int64_t[]){1, 1, 3, 3});
+    mb_scalar_f(m, "xs", 0.02f);
+    mb_scalar_u8(m, "xz", 128);
+    mb_init_u8(m, "w", 4, (int64_t[]){1, 1, 1, 1}, (uint8_t[]){3});
+    mb_scalar_f(m, "ws", 0.1f);
+    mb_scalar_u8(m, "wz", 255);
+    mb_scalar_f(m, "ys", 0.5f);
+    mb_scalar_u8(m, "yz", 128);
+    mb_node(m, "QLinearConv", "qconv", "x,xs,xz,w,ws,wz,ys,yz", "y");
+    mb_output(m, "y");
+    import_fails(m, DPU_E_UNSUPPORTED, "node 'qconv' (QLinearConv)", "zero point 127", NULL);
+}
+
+/* QLinearMatMul: symmetric constant B becomes FullyConnected; asymmetric stays MatMul. */
+static void test_qlinear_matmul(void **state)
+{
+    (void)state;
+    for (int asym = 0; asym < 2; asym++) {
+        struct mb *m = mb_new(10);
+        mb_input(m, "a", MB_INT8, 2, (int64_t[]){2, 4});
+        mb_scalar_f(m, "as", 0.1f);
+        mb_scalar_i8(m, "az", 1);
+        mb_init_i8(m, "b", 2, (int64_t[]){4, 3}, w8);
+        mb_scalar_f(m, "bs", 0.05f);
+        mb_scalar_i8(m, "bz", (int8_t)(asym ? 4 : 0));
+        mb_scalar_f(m, "ys", 0.2f);
+        mb_scalar_i8(m, "yz", 0);
+        mb_node(m, "QLinearMatMul", "qmm", "a,as,az,b,bs,bz,ys,yz", "y");
+        mb_output(m, "y");
+        struct dpu_graph g;
+        import_ok(m, DPU_ONNX_AUTO, &g, NULL);
+        const struct dpu_gnode *n = find_node(&g, "qmm");
+        assert_int_equal(n->op, asym ? DPU_NODE_MATMUL : DPU_NODE_FULLY_CONNECTED);
+        dpu_graph_free(&g);
+    }
+}
+
+/* com.microsoft QLinearAdd and QLinearGlobalAveragePool. */
+static void test_ms_ops(void **state)
+{
+    (void)state;
+    struct mb *m = mb_new(13);
+    mb_opset(m, "com.microsoft", 1);
+    mb_input(m, "a", MB_UINT8, 4, (int64_t[]){1, 2, 3, 3});
+    mb_input(m, "b", MB_UINT8, 4, (int64_t[]){1, 2, 3, 3});
+    mb_scalar_f(m, "s1", 0.1f);
+    mb_scalar_u8(m, "z1", 120);
+    mb_scalar_f(m, "s2", 0.2f);
+    mb_scalar_u8(m, "z2", 130);
+    mb_scalar_f(m, "s3", 0.3f);
+    mb_scalar_u8(m, "z3", 128);
+    mb_domain(mb_node(m, "QLinearAdd", "qadd", "a,s1,z1,b,s2,z2,s3,z3", "c"), "com.microsoft");
+    mb_domain(mb_node(m, "QLinearGlobalAveragePool", "qgap", "c,s3,z3,s1,z1", "y"),
+              "com.microsoft");
+    mb_output(m, "y");
+    struct dpu_graph g;
+    import_ok(m, DPU_ONNX_AUTO, &g, NULL);
+    const struct dpu_gnode *add = find_node(&g, "qadd"), *gap = find_node(&g, "qgap");
+    assert_int_equal(add->op, DPU_NODE_ADD);
+    assert_int_equal(gap->op, DPU_NODE_GLOBAL_AVG_POOL);
+    assert_int_equal(tensor_of(&g, add->inputs[1])->quant.zero_point[0], 2);
+    assert_int_equal(tensor_of(&g, add->outputs[0])->quant.zero_point[0], 0);
+    assert_dims(tensor_of(&g, gap->outputs[0]), 4, 1, 2, 1, 1);
+    dpu_graph_free(&g);
+}
+
+/* One tensor may not be given two quantizations. */
+static void test_conflicting_quant(void **state)
+{
+    (void)state;
+    struct mb *m = mb_new(13);
+    mb_input(m, "x", MB_INT8, 2, (int64_t[]){1, 4});
+    mb_scalar_f(m, "s1", 0.1f);
+    mb_scalar_f(m, "s2", 0.2f);
+    mb_node(m, "DequantizeLinear", "dq1", "x,s1", "a");
+    mb_node(m, "DequantizeLinear", "dq2", "x,s2", "b");
+    mb_node(m, "Add", "add", "a,b", "c");
+    mb_node(m, "QuantizeLinear", "q", "c,s1", "y");
+    mb_output(m, "y");
+    import_fails(m, DPU_E_UNSUPPORTED, "node 'dq2' (DequantizeLinear)",
+                 "two different quantizations", NULL);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    init_weights();
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_qdq_conv_relu),
+        cmocka_unit_test(test_qdq_weight_refusals),
+        cmocka_unit_test(test_lut),
+        cmocka_unit_test(test_softmax_exp_table),
+        cmocka_unit_test(test_uint8_io),
+        cmocka_unit_test(test_passthrough),
+        cmocka_unit_test(test_passthrough_to_output),
+        cmocka_unit_test(test_qlinear_conv),
+        cmocka_unit_test(test_qlinear_matmul),
+        cmocka_unit_test(test_ms_ops),
+        cmocka_unit_test(test_conflicting_quant),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
