@@ -10,9 +10,8 @@
 
 /* The ONNX op types that compiler/onnx maps onto the graph IR (its emitter table in
  * onnx_emit_graph.c, less the ops it always refuses, plus the ops it turns into aliases or
- * constants), float and quantized. ConvInteger and MatMulInteger are refused by the importer
- * today but are operators the brief names, so their tests must be listed (as skips, with the
- * reason). Constant only feeds other nodes: a test made of Constant nodes alone is not
+ * constants), float and quantized, ConvInteger and MatMulInteger included (raw int32
+ * results). Constant only feeds other nodes: a test made of Constant nodes alone is not
  * counted. Keep in step with the importer: an op added there and not here hides its tests
  * from the audit. */
 static const char *const supported_ops[] = {

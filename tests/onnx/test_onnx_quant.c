@@ -1,5 +1,6 @@
 /* Quantized import: QDQ models (QuantizeLinear/DequantizeLinear around float ops) and the
- * operator form (QLinearConv, QLinearMatMul, QLinearAdd, QLinearGlobalAveragePool), uint8 ->
+ * operator form (QLinearConv, QLinearMatMul, QLinearAdd, QLinearGlobalAveragePool), the
+ * integer ops (ConvInteger, MatMulInteger), per-axis Quantize/Dequantize, uint8 ->
  * int8, fused clamps, lookup tables, exp tables, and the refusals the contract requires. */
 #include "onnx_test_util.h"
 
@@ -92,13 +93,34 @@ static void test_qdq_conv_relu(void **state)
 static void test_qdq_weight_refusals(void **state)
 {
     (void)state;
-    int8_t bad[54];
-    memcpy(bad, w8, sizeof bad);
-    bad[7] = -128;
-    import_fails(qdq_conv(true, bad), DPU_E_UNSUPPORTED, "node 'conv' (Conv)", "-128", NULL);
+    /* Weights holding -128 are kept (the IR takes any int8 weights; whether the accelerator
+     * can run them is the compiler's question). */
+    int8_t odd[54];
+    memcpy(odd, w8, sizeof odd);
+    odd[7] = -128;
+    struct dpu_graph g;
+    import_ok(qdq_conv(true, odd), DPU_ONNX_AUTO, &g, NULL);
+    const struct dpu_gnode *conv = find_node(&g, "conv");
+    const struct dpu_gtensor *w = tensor_of(&g, conv->inputs[1]);
+    assert_int_equal(((const int8_t *)w->data)[7], -128);
+    assert_false(dpu_graph_weights_symmetric(&g, conv));
+    dpu_graph_free(&g);
+
+    /* Weights quantized along another axis than the output channels: refused. */
+    struct mb *m = mb_new(13);
+    mb_input(m, "x", MB_INT8, 4, (int64_t[]){1, 2, 2, 2});
+    mb_scalar_f(m, "s", 0.5f);
+    mb_init_i8(m, "w", 4, (int64_t[]){1, 2, 1, 1}, (int8_t[]){3, 4});
+    mb_init_f(m, "ws", 1, (int64_t[]){2}, (float[]){0.5f, 0.25f});
+    mb_node(m, "DequantizeLinear", "dq_x", "x,s", "xf");
+    mb_attr_i(mb_node(m, "DequantizeLinear", "dq_w", "w,ws", "wf"), "axis", 1);
+    mb_node(m, "Conv", "conv", "xf,wf", "c");
+    mb_node(m, "QuantizeLinear", "q", "c,s", "y");
+    mb_output(m, "y");
+    import_fails(m, DPU_E_UNSUPPORTED, "node 'conv' (Conv)", "along axis 1", NULL);
 
     /* A float bias in a quantized model is quantized; a NaN in it is refused. */
-    struct mb *m = mb_new(13);
+    m = mb_new(13);
     mb_input(m, "x", MB_INT8, 4, (int64_t[]){1, 1, 2, 2});
     mb_scalar_f(m, "s", 0.5f);
     mb_init_i8(m, "w", 4, (int64_t[]){1, 1, 1, 1}, (int8_t[]){3});
@@ -126,7 +148,6 @@ static void test_qdq_weight_refusals(void **state)
     mb_scalar_f(m, "s", 0.5f);
     mb_node(m, "QuantizeLinear", "q", "x,s", "y");
     mb_output(m, "y");
-    struct dpu_graph g;
     struct dpu_diag d;
     assert_int_equal(import_mb(m, DPU_ONNX_FLOAT, &g, NULL, &d), DPU_E_UNSUPPORTED);
     assert_non_null(strstr(d.msg, "float import was requested"));
@@ -308,19 +329,243 @@ static void test_qlinear_conv(void **state)
     assert_int_equal(r.nuint8_outputs, 1);
     dpu_graph_free(&g);
 
-    /* ONNX's own test uses asymmetric uint8 weights (zero point 255): refused. */
+    /* Asymmetric uint8 weights (ONNX's own test: zero point 255) become int8 weights with
+     * zero point 127 and values - 128 (0 becomes -128). */
     m = mb_new(10);
     mb_input(m, "x", MB_UINT8, 4, (int64_t[]){1, 1, 3, 3});
     mb_scalar_f(m, "xs", 0.02f);
     mb_scalar_u8(m, "xz", 128);
-    mb_init_u8(m, "w", 4, (int64_t[]){1, 1, 1, 1}, (uint8_t[]){3});
+    mb_init_u8(m, "w", 4, (int64_t[]){1, 1, 1, 2}, (uint8_t[]){3, 0});
     mb_scalar_f(m, "ws", 0.1f);
     mb_scalar_u8(m, "wz", 255);
     mb_scalar_f(m, "ys", 0.5f);
     mb_scalar_u8(m, "yz", 128);
     mb_node(m, "QLinearConv", "qconv", "x,xs,xz,w,ws,wz,ys,yz", "y");
     mb_output(m, "y");
-    import_fails(m, DPU_E_UNSUPPORTED, "node 'qconv' (QLinearConv)", "zero point 127", NULL);
+    import_ok(m, DPU_ONNX_AUTO, &g, NULL);
+    c = find_node(&g, "qconv");
+    assert_int_equal(c->op, DPU_NODE_CONV2D);
+    assert_int_equal(c->ninputs, 2);
+    const struct dpu_gtensor *w = tensor_of(&g, c->inputs[1]);
+    assert_int_equal(w->quant.count, 1);
+    assert_int_equal(w->quant.zero_point[0], 127);
+    assert_int_equal(((const int8_t *)w->data)[0], -125);
+    assert_int_equal(((const int8_t *)w->data)[1], -128);
+    assert_false(dpu_graph_weights_symmetric(&g, c));
+    dpu_graph_free(&g);
+
+    /* Per-channel asymmetric int8 weights keep their zero points. */
+    m = mb_new(10);
+    mb_input(m, "x", MB_INT8, 4, (int64_t[]){1, 1, 3, 3});
+    mb_scalar_f(m, "xs", 0.02f);
+    mb_scalar_i8(m, "xz", -3);
+    mb_init_i8(m, "w", 4, (int64_t[]){2, 1, 2, 2}, w8);
+    mb_init_f(m, "ws", 1, (int64_t[]){2}, (float[]){0.1f, 0.2f});
+    mb_init_i8(m, "wz", 1, (int64_t[]){2}, (int8_t[]){-128, 5});
+    mb_scalar_f(m, "ys", 0.5f);
+    mb_scalar_i8(m, "yz", 1);
+    mb_node(m, "QLinearConv", "qconv", "x,xs,xz,w,ws,wz,ys,yz", "y");
+    mb_output(m, "y");
+    import_ok(m, DPU_ONNX_AUTO, &g, NULL);
+    w = tensor_of(&g, find_node(&g, "qconv")->inputs[1]);
+    assert_int_equal(w->quant.axis, 0);
+    assert_int_equal(w->quant.count, 2);
+    assert_int_equal(w->quant.zero_point[0], -128);
+    assert_int_equal(w->quant.zero_point[1], 5);
+    dpu_graph_free(&g);
+}
+
+/* ConvInteger: Conv2D with scale-1.0 operands carrying the zero points and a raw int32
+ * output without quantization, no bias and no clamp. */
+static void test_conv_integer(void **state)
+{
+    (void)state;
+    for (int per_channel = 0; per_channel < 2; per_channel++) {
+        struct mb *m = mb_new(10);
+        mb_input(m, "x", MB_UINT8, 4, (int64_t[]){1, 1, 3, 3});
+        mb_init_u8(m, "w", 4, (int64_t[]){2, 1, 2, 2}, (const uint8_t[]){0, 1, 2, 3, 4, 5, 6, 255});
+        mb_scalar_u8(m, "xz", 130);
+        if (per_channel)
+            mb_init_u8(m, "wz", 1, (int64_t[]){2}, (const uint8_t[]){1, 200});
+        else
+            mb_scalar_u8(m, "wz", 1);
+        struct mb_node *n = mb_node(m, "ConvInteger", "ci", "x,w,xz,wz", "y");
+        mb_attr_ints(n, "pads", 4, (int64_t[]){1, 1, 1, 1});
+        mb_output(m, "y");
+        struct dpu_graph g;
+        struct dpu_onnx_report r;
+        import_ok(m, DPU_ONNX_AUTO, &g, &r);
+        assert_true(g.quantized);
+        const struct dpu_gnode *c = find_node(&g, "ci");
+        assert_int_equal(c->op, DPU_NODE_CONV2D);
+        assert_int_equal(c->ninputs, 2);
+        assert_null(dpu_node_attr(c, "clamp"));
+        const struct dpu_gtensor *x = tensor_of(&g, c->inputs[0]);
+        assert_int_equal(x->dtype, DPU_DT_INT8);
+        assert_int_equal(x->quant.count, 1);
+        assert_true(x->quant.scale[0] == 1.0f);
+        assert_int_equal(x->quant.zero_point[0], 2);
+        const struct dpu_gtensor *w = tensor_of(&g, c->inputs[1]);
+        assert_int_equal(w->quant.axis, 0);
+        assert_int_equal(w->quant.count, 2);
+        assert_true(w->quant.scale[0] == 1.0f && w->quant.scale[1] == 1.0f);
+        assert_int_equal(w->quant.zero_point[0], -127);
+        assert_int_equal(w->quant.zero_point[1], per_channel ? 72 : -127);
+        assert_int_equal(((const int8_t *)w->data)[0], -128);
+        assert_int_equal(((const int8_t *)w->data)[7], 127);
+        const struct dpu_gtensor *y = tensor_of(&g, c->outputs[0]);
+        assert_int_equal(y->dtype, DPU_DT_INT32);
+        assert_int_equal(y->quant.count, 0);
+        assert_int_equal(y->quant.axis, -1);
+        assert_dims(y, 4, 1, 2, 4, 4);
+        assert_int_equal(g.noutputs, 1);
+        assert_int_equal(g.outputs[0], c->outputs[0]);
+        assert_int_equal(r.nuint8_inputs, 1);
+        assert_int_equal(r.nuint8_outputs, 0);
+        dpu_graph_free(&g);
+    }
+
+    /* Without zero points: int8 operands with zero point 0. */
+    struct mb *m = mb_new(10);
+    mb_input(m, "x", MB_INT8, 4, (int64_t[]){1, 1, 2, 2});
+    mb_init_i8(m, "w", 4, (int64_t[]){1, 1, 1, 1}, (const int8_t[]){-128});
+    mb_node(m, "ConvInteger", "ci", "x,w", "y");
+    mb_output(m, "y");
+    struct dpu_graph g;
+    import_ok(m, DPU_ONNX_AUTO, &g, NULL);
+    const struct dpu_gnode *c = find_node(&g, "ci");
+    assert_int_equal(tensor_of(&g, c->inputs[0])->quant.zero_point[0], 0);
+    assert_int_equal(tensor_of(&g, c->inputs[1])->quant.zero_point[0], 0);
+    dpu_graph_free(&g);
+
+    /* The raw accumulator read by another op: refused, named. */
+    m = mb_new(10);
+    mb_input(m, "x", MB_INT8, 4, (int64_t[]){1, 1, 2, 2});
+    mb_init_i8(m, "w", 4, (int64_t[]){1, 1, 1, 1}, (const int8_t[]){3});
+    mb_node(m, "ConvInteger", "ci", "x,w", "acc");
+    mb_node(m, "Reshape", "rs", "acc,shape", "y");
+    mb_init_i64(m, "shape", 1, (int64_t[]){1}, (int64_t[]){4});
+    mb_output(m, "y");
+    import_fails(m, DPU_E_UNSUPPORTED, "node 'ci' (ConvInteger)", "'acc' is read by another op",
+                 NULL);
+
+    /* A 1-D ConvInteger would reshape the int32 accumulator: refused. */
+    m = mb_new(10);
+    mb_input(m, "x", MB_INT8, 3, (int64_t[]){1, 1, 4});
+    mb_init_i8(m, "w", 3, (int64_t[]){1, 1, 1}, (const int8_t[]){3});
+    mb_node(m, "ConvInteger", "ci", "x,w", "y");
+    mb_output(m, "y");
+    import_fails(m, DPU_E_UNSUPPORTED, "node 'ci' (ConvInteger)", "rank 3", NULL);
+
+    /* One zero point per input channel of x: refused. */
+    m = mb_new(10);
+    mb_input(m, "x", MB_INT8, 4, (int64_t[]){1, 2, 2, 2});
+    mb_init_i8(m, "w", 4, (int64_t[]){1, 2, 1, 1}, (const int8_t[]){3, 4});
+    mb_init_i8(m, "xz", 1, (int64_t[]){2}, (const int8_t[]){1, 2});
+    mb_node(m, "ConvInteger", "ci", "x,w,xz", "y");
+    mb_output(m, "y");
+    import_fails(m, DPU_E_UNSUPPORTED, "node 'ci' (ConvInteger)", "2 zero points for 'x'", NULL);
+}
+
+/* MatMulInteger: MatMul of scale-1.0 operands into a raw int32 output; B with one zero
+ * point per column becomes FullyConnected weights [N, K], per channel. */
+static void test_matmul_integer(void **state)
+{
+    (void)state;
+    struct mb *m = mb_new(10);
+    mb_input(m, "a", MB_UINT8, 2, (int64_t[]){4, 3});
+    mb_init_u8(m, "b", 2, (int64_t[]){3, 2}, (const uint8_t[]){1, 2, 3, 4, 5, 6});
+    mb_scalar_u8(m, "az", 12);
+    mb_scalar_u8(m, "bz", 0);
+    mb_node(m, "MatMulInteger", "mmi", "a,b,az,bz", "y");
+    mb_output(m, "y");
+    struct dpu_graph g;
+    import_ok(m, DPU_ONNX_AUTO, &g, NULL);
+    const struct dpu_gnode *n = find_node(&g, "mmi");
+    assert_int_equal(n->op, DPU_NODE_MATMUL);
+    assert_null(dpu_node_attr(n, "clamp"));
+    const struct dpu_gtensor *a = tensor_of(&g, n->inputs[0]), *b = tensor_of(&g, n->inputs[1]);
+    assert_true(a->quant.scale[0] == 1.0f && b->quant.scale[0] == 1.0f);
+    assert_int_equal(a->quant.zero_point[0], -116);
+    assert_int_equal(b->quant.zero_point[0], -128);
+    assert_int_equal(b->quant.count, 1);
+    const struct dpu_gtensor *y = tensor_of(&g, n->outputs[0]);
+    assert_int_equal(y->dtype, DPU_DT_INT32);
+    assert_int_equal(y->quant.count, 0);
+    assert_dims(y, 2, 4, 2);
+    dpu_graph_free(&g);
+
+    /* Per-column zero points of a constant int8 B. */
+    m = mb_new(10);
+    mb_input(m, "a", MB_INT8, 2, (int64_t[]){4, 3});
+    mb_init_i8(m, "b", 2, (int64_t[]){3, 2}, (const int8_t[]){1, 2, 3, 4, 5, -128});
+    mb_scalar_i8(m, "az", -5);
+    mb_init_i8(m, "bz", 1, (int64_t[]){2}, (const int8_t[]){7, -9});
+    mb_node(m, "MatMulInteger", "mmi", "a,b,az,bz", "y");
+    mb_output(m, "y");
+    import_ok(m, DPU_ONNX_AUTO, &g, NULL);
+    n = find_node(&g, "mmi");
+    assert_int_equal(n->op, DPU_NODE_FULLY_CONNECTED);
+    assert_int_equal(n->ninputs, 2);
+    const struct dpu_gtensor *w = tensor_of(&g, n->inputs[1]);
+    assert_dims(w, 2, 2, 3);
+    assert_int_equal(w->quant.axis, 0);
+    assert_int_equal(w->quant.count, 2);
+    assert_int_equal(w->quant.zero_point[0], 7);
+    assert_int_equal(w->quant.zero_point[1], -9);
+    assert_memory_equal(w->data, ((const int8_t[]){1, 3, 5, 2, 4, -128}), 6);
+    assert_int_equal(tensor_of(&g, n->outputs[0])->dtype, DPU_DT_INT32);
+    dpu_graph_free(&g);
+
+    /* Per-column zero points of a B that is not a constant: refused. */
+    m = mb_new(10);
+    mb_input(m, "a", MB_INT8, 2, (int64_t[]){4, 3});
+    mb_input(m, "b", MB_INT8, 2, (int64_t[]){3, 2});
+    mb_init_i8(m, "bz", 1, (int64_t[]){2}, (const int8_t[]){7, -9});
+    mb_node(m, "MatMulInteger", "mmi", "a,b,,bz", "y");
+    mb_output(m, "y");
+    import_fails(m, DPU_E_UNSUPPORTED, "node 'mmi' (MatMulInteger)", "2 zero points for 'b'", NULL);
+}
+
+/* QuantizeLinear / DequantizeLinear with axis: per-channel int8 at the graph's edge. */
+static void test_qdq_axis(void **state)
+{
+    (void)state;
+    struct mb *m = mb_new(13);
+    mb_input(m, "x", MB_FLOAT, 4, (int64_t[]){1, 3, 2, 2});
+    mb_init_f(m, "s", 1, (int64_t[]){3}, (float[]){0.5f, 0.25f, 2.0f});
+    mb_init_u8(m, "z", 1, (int64_t[]){3}, (const uint8_t[]){0, 128, 255});
+    mb_attr_i(mb_node(m, "QuantizeLinear", "q", "x,s,z", "y"), "axis", 1);
+    mb_output(m, "y");
+    struct dpu_graph g;
+    struct dpu_onnx_report r;
+    import_ok(m, DPU_ONNX_AUTO, &g, &r);
+    const struct dpu_gnode *n = find_node(&g, "q");
+    assert_int_equal(n->op, DPU_NODE_QUANTIZE);
+    const struct dpu_gtensor *y = tensor_of(&g, n->outputs[0]);
+    assert_int_equal(y->quant.axis, 1);
+    assert_int_equal(y->quant.count, 3);
+    assert_true(y->quant.scale[2] == 2.0f);
+    assert_int_equal(y->quant.zero_point[0], -128);
+    assert_int_equal(y->quant.zero_point[2], 127);
+    assert_int_equal(r.nuint8_outputs, 1);
+    dpu_graph_free(&g);
+
+    m = mb_new(13);
+    mb_input(m, "x", MB_INT8, 2, (int64_t[]){2, 3});
+    mb_init_f(m, "s", 1, (int64_t[]){2}, (float[]){0.5f, 0.25f});
+    mb_init_i8(m, "z", 1, (int64_t[]){2}, (const int8_t[]){-128, 3});
+    mb_attr_i(mb_node(m, "DequantizeLinear", "dq", "x,s,z", "y"), "axis", 0);
+    mb_output(m, "y");
+    import_ok(m, DPU_ONNX_AUTO, &g, NULL);
+    n = find_node(&g, "dq");
+    assert_int_equal(n->op, DPU_NODE_DEQUANTIZE);
+    const struct dpu_gtensor *x = tensor_of(&g, n->inputs[0]);
+    assert_int_equal(x->quant.axis, 0);
+    assert_int_equal(x->quant.count, 2);
+    assert_int_equal(x->quant.zero_point[1], 3);
+    assert_int_equal(tensor_of(&g, n->outputs[0])->dtype, DPU_DT_FLOAT32);
+    dpu_graph_free(&g);
 }
 
 /* QLinearMatMul: symmetric constant B becomes FullyConnected; asymmetric stays MatMul. */
@@ -412,6 +657,9 @@ int main(void)
         cmocka_unit_test(test_passthrough_to_output),
         cmocka_unit_test(test_qlinear_conv),
         cmocka_unit_test(test_qlinear_matmul),
+        cmocka_unit_test(test_conv_integer),
+        cmocka_unit_test(test_matmul_integer),
+        cmocka_unit_test(test_qdq_axis),
         cmocka_unit_test(test_ms_ops),
         cmocka_unit_test(test_conflicting_quant),
     };

@@ -51,6 +51,12 @@ static const struct case_ cases[] = {
     {"test_quantizelinear", DPU_NODE_QUANTIZE, true},
     {"test_dequantizelinear", DPU_NODE_DEQUANTIZE, true},
     {"test_qlinearmatmul_3D", DPU_NODE_MATMUL, true},
+    {"test_qlinearconv", DPU_NODE_CONV2D, true}, /* asymmetric uint8 weights */
+    {"test_quantizelinear_axis", DPU_NODE_QUANTIZE, true},
+    {"test_dequantizelinear_axis", DPU_NODE_DEQUANTIZE, true},
+    {"test_convinteger_with_padding", DPU_NODE_CONV2D, true}, /* raw int32 output */
+    {"test_basic_convinteger", DPU_NODE_CONV2D, true},
+    {"test_matmulinteger", DPU_NODE_MATMUL, true},
 };
 
 #define MAX_BOUND 16
@@ -135,8 +141,6 @@ static void test_node_refusals(void **state)
         {"test_convtranspose", "op ConvTranspose is not supported"},
         {"test_maxpool_3d_default", "only 1-D (N, C, L) and 2-D"},
         {"test_resize_upsample_sizes_nearest_floor_align_corners", "align_corners"},
-        {"test_convinteger_with_padding", "no int32-output op"},
-        {"test_qlinearconv", "zero point"},
         {"test_maxpool_with_argmax_2d_precomputed_pads", "Indices output"},
         {"test_dropout_default_mask", "mask output is used"},
     };

@@ -49,8 +49,8 @@ static const struct onnx_emit_rule rules[] = {
     {"Gather", D, onnx_emit_refuse, 0, false, false, false},
     {"Slice", D, onnx_emit_refuse, 0, false, false, false},
     {"Cast", D, onnx_emit_refuse, 0, false, false, false},
-    {"ConvInteger", D, onnx_emit_refuse, 0, false, false, false},
-    {"MatMulInteger", D, onnx_emit_refuse, 0, false, false, false},
+    {"ConvInteger", D, onnx_emit_conv, 0, false, false, false},
+    {"MatMulInteger", D, onnx_emit_matmul, 0, false, false, false},
 };
 #undef D
 #undef MS

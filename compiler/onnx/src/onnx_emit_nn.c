@@ -17,9 +17,12 @@ static bool is_op(const struct onnx_node *n, const char *op)
 int onnx_emit_conv(struct onnx_ctx *ctx, struct onnx_node *n)
 {
     bool ql = is_op(n, "QLinearConv");
+    /* ConvInteger: inputs 2 and 3 are zero points (onnx_qplan.c); no bias, an int32 result. */
+    bool integer = is_op(n, "ConvInteger");
     int wi = ql ? 3 : 1, bi = ql ? 8 : 2;
     const struct onnx_value *x = onnx_in_qvalue(ctx, n, 0), *w = onnx_in_qvalue(ctx, n, wi);
-    const struct onnx_value *b = onnx_in(ctx, n, bi) ? onnx_in_qvalue(ctx, n, bi) : NULL;
+    const struct onnx_value *b =
+        !integer && onnx_in(ctx, n, bi) ? onnx_in_qvalue(ctx, n, bi) : NULL;
     const struct onnx_value *xs = onnx_in(ctx, n, 0);
     struct onnx_window win;
     int64_t group;
@@ -156,9 +159,10 @@ int onnx_emit_gemm(struct onnx_ctx *ctx, struct onnx_node *n)
     return DPU_OK;
 }
 
-/* Whether constant int8 b can be FullyConnected weights: zero points 0 and no -128. A
- * per-tensor b that cannot stays the second operand of an int8 MatMul, which takes zero
- * points on both sides. */
+/* Whether constant int8 b becomes FullyConnected weights: symmetric ones (zero points 0,
+ * no -128: what the accelerator runs), or per-column ones, which only FullyConnected can
+ * carry. An asymmetric per-tensor b stays the second operand of an int8 MatMul, which
+ * takes zero points on both sides. */
 static bool symmetric_weights(const struct onnx_value *b)
 {
     if (!b->has_q)
@@ -180,7 +184,11 @@ int onnx_emit_matmul(struct onnx_ctx *ctx, struct onnx_node *n)
 {
     int bi = is_op(n, "QLinearMatMul") ? 3 : 1;
     const struct onnx_value *b = onnx_in_qvalue(ctx, n, bi);
-    if (b->is_const && b->rank == 2 && (!ctx->quantized || symmetric_weights(b)))
+    /* MatMulInteger stays MatMul unless B has a zero point per column, which only
+     * FullyConnected weights (per output channel) can carry. */
+    bool fc = is_op(n, "MatMulInteger") ? b->has_q && b->q.count > 1
+                                        : !ctx->quantized || symmetric_weights(b);
+    if (b->is_const && b->rank == 2 && fc)
         return emit_fc(ctx, n, 0, b, true, 1.0, NULL, 1.0);
     int32_t in[2] = {onnx_in_ir(ctx, n, 0), onnx_in_ir(ctx, n, bi)};
     if (in[0] < 0 || in[1] < 0)

@@ -1,6 +1,6 @@
 /* Constants and attributes of compute ops: weights laid out output-channel first, biases
  * as vectors, and in quantized graphs the integer forms the arithmetic contract
- * (docs/arithmetic.md) wants: symmetric per-channel int8 weights, int32 biases with scale
+ * (docs/arithmetic.md) wants: per-channel int8 weights (any zero points), int32 biases with scale
  * s_x * s_w[c], clamps, lookup tables and exp tables. */
 #include <inttypes.h>
 #include <math.h>
@@ -32,7 +32,7 @@ static int32_t q_at(const struct onnx_value *w, int64_t i)
 
 static int quant_weights(struct onnx_ctx *ctx, const struct onnx_node *n,
                          const struct onnx_value *w, bool transpose, int64_t m, int8_t *dst,
-                         float *scales)
+                         float *scales, int32_t *zps)
 {
     char nb[ONNX_NAME_MAX];
     const char *wn = onnx_safe_name(w->name, nb);
@@ -47,26 +47,17 @@ static int quant_weights(struct onnx_ctx *ctx, const struct onnx_node *n,
                          "weights '%s' are quantized along axis %d; opendpu needs per-tensor or "
                          "per-output-channel (axis %d) scales",
                          wn, w->q.axis, ch_axis);
-    for (size_t c = 0; c < w->q.count; c++)
-        if (w->q.zp[c] != 0)
-            return onnx_fail(ctx, n, DPU_E_UNSUPPORTED,
-                             "weights '%s' have zero point %" PRId32 " (as int8); opendpu's "
-                             "weights are symmetric (zero point 0)",
-                             wn, w->q.zp[c]);
-    for (int64_t c = 0; c < m; c++)
+    /* Zero points are int8 here (uint8 shifted); any value, like any int8 weight, is kept:
+     * dpu_graph_weights_symmetric tells the compiler whether the accelerator can run it. */
+    for (int64_t c = 0; c < m; c++) {
         scales[c] = w->q.scale[w->q.axis >= 0 ? c : 0];
+        zps[c] = w->q.zp[w->q.axis >= 0 ? c : 0];
+    }
     int64_t count = onnx_tensor_count(&w->konst), k = count / (m ? m : 1);
     for (int64_t i = 0; i < count; i++) {
         /* dst is [m, k]; a transposed source is [k, m]. */
         int64_t src = transpose ? (i % k) * m + i / k : i;
-        int32_t v = q_at(w, src);
-        if (v == -128)
-            return onnx_fail(ctx, n, DPU_E_UNSUPPORTED,
-                             "weights '%s' hold -128 (element %" PRId64 "); opendpu's weights use "
-                             "[-127, 127] (quantize them symmetrically, e.g. reduce_range or "
-                             "a symmetric quantizer)",
-                             wn, src);
-        dst[i] = (int8_t)v;
+        dst[i] = (int8_t)q_at(w, src);
     }
     return DPU_OK;
 }
@@ -89,11 +80,12 @@ int onnx_ir_weights(struct onnx_ctx *ctx, const struct onnx_node *n, const struc
     }
     void *data = malloc(count ? (size_t)count * 4 : 1);
     float *scales = malloc((size_t)(m ? m : 1) * sizeof *scales);
+    int32_t *zps = calloc((size_t)(m ? m : 1), sizeof *zps);
     int err = DPU_OK;
-    if (!data || !scales) {
+    if (!data || !scales || !zps) {
         err = dpu_diag_set(ctx->d, DPU_E_NOMEM, "out of memory");
     } else if (ctx->quantized) {
-        err = quant_weights(ctx, n, w, transpose, m, data, scales);
+        err = quant_weights(ctx, n, w, transpose, m, data, scales, zps);
     } else if (w->elem != ONNX_FLOAT) {
         err = onnx_fail(ctx, n, DPU_E_UNSUPPORTED, "weights '%s' are %s in a float model",
                         onnx_safe_name(w->name, nb), onnx_elem_name(w->elem));
@@ -118,13 +110,14 @@ int onnx_ir_weights(struct onnx_ctx *ctx, const struct onnx_node *n, const struc
             t = onnx_ir_new_tensor(ctx, w->name, transpose ? "/T" : "/2d", dt, rank, dims, data);
         }
         if (t >= 0 && ctx->quantized) {
-            int e = dpu_graph_set_quant(ctx->g, t, 0, (size_t)m, scales, NULL);
+            int e = dpu_graph_set_quant(ctx->g, t, 0, (size_t)m, scales, zps);
             if (e)
                 t = onnx_ir_fail(ctx, n, e);
         }
     }
     free(data);
     free(scales);
+    free(zps);
     if (t < 0)
         return t;
     *ir = t;

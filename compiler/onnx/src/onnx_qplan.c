@@ -15,6 +15,10 @@
  * become the quantization of the int8 values themselves, and must agree with what the
  * value's producer (or another consumer) said.
  *
+ * Integer ops. ConvInteger and MatMulInteger give their int8 operands scale 1.0 and the
+ * model's zero points; their int32 result, the raw accumulator, carries no quantization and
+ * must be a graph output (no IR op reads an int32 activation).
+ *
  * uint8 values become int8 here: their zero points are shifted by -128 (the data is
  * shifted when the IR tensor is made, onnx_emit.c).
  */
@@ -409,6 +413,85 @@ static int plan_qlinear(struct onnx_ctx *ctx, struct onnx_node *n)
     return DPU_OK;
 }
 
+/* Gives operand v of the integer op n scale 1.0 and the zero points of input zi (0 when
+ * absent): per tensor, or per channel along `axis` when zi holds dims[axis] of them. */
+static int integer_operand_q(struct onnx_ctx *ctx, const struct onnx_node *n, int v, int zi,
+                             int axis)
+{
+    const struct onnx_value *val = &ctx->values[v];
+    char nb[ONNX_NAME_MAX];
+    if (val->elem != ONNX_INT8 && val->elem != ONNX_UINT8)
+        return onnx_fail(ctx, n, DPU_E_UNSUPPORTED, "operand '%s' is %s, not int8 or uint8",
+                         onnx_safe_name(val->name, nb), onnx_elem_name(val->elem));
+    const struct onnx_tensor *z = NULL;
+    int err;
+    if (zi >= 0 && onnx_in(ctx, n, zi) && (err = onnx_const_in(ctx, n, zi, "zero point", &z)))
+        return err;
+    int64_t count = z ? onnx_tensor_count(z) : 1;
+    if (z && z->elem != ONNX_INT8 && z->elem != ONNX_UINT8)
+        return onnx_fail(ctx, n, DPU_E_INVALID, "zero point of type %s", onnx_elem_name(z->elem));
+    if (count != 1 && (axis < 0 || axis >= val->rank || val->dims[axis] != count || z->rank != 1))
+        return onnx_fail(ctx, n, DPU_E_UNSUPPORTED,
+                         "%lld zero points for '%s': only one per tensor%s", (long long)count,
+                         onnx_safe_name(val->name, nb),
+                         axis >= 0 ? " or one per output channel" : "");
+    float *scale = malloc((size_t)count * sizeof *scale);
+    int32_t *zp = calloc((size_t)count, sizeof *zp);
+    if (!scale || !zp) {
+        free(scale);
+        free(zp);
+        return dpu_diag_set(ctx->d, DPU_E_NOMEM, "out of memory");
+    }
+    for (int64_t i = 0; i < count; i++) {
+        scale[i] = 1.0f;
+        zp[i] = z ? (int32_t)onnx_tensor_get_i(z, i) : 0;
+    }
+    struct onnx_qread q = {.axis = count == 1 ? -1 : axis,
+                           .count = (size_t)count,
+                           .scale = scale,
+                           .zp = zp,
+                           .zp_elem = z ? z->elem : val->elem};
+    err = set_q(ctx, n, v, &q);
+    onnx_qread_free(&q);
+    return err;
+}
+
+/* ConvInteger and MatMulInteger: int8 operands of scale 1.0 with the model's zero points,
+ * and the raw int32 accumulator as the result, which the IR lets no op read: it must be a
+ * graph output. */
+static int plan_integer(struct onnx_ctx *ctx, const struct uses *u, struct onnx_node *n)
+{
+    bool conv = is_op(n, "ConvInteger");
+    int a = onnx_value_resolve(ctx, n->in[0]), b = onnx_value_resolve(ctx, n->in[1]);
+    const struct onnx_value *bv = &ctx->values[b];
+    /* Conv weights may have one zero point per output channel (axis 0); MatMul's B one per
+     * column (axis rank - 1), which fits only as FullyConnected weights. */
+    int b_axis = conv ? 0 : bv->is_const && bv->rank == 2 ? 1 : -1;
+    int err = integer_operand_q(ctx, n, a, 2, -1);
+    if (!err)
+        err = integer_operand_q(ctx, n, b, 3, b_axis);
+    if (err)
+        return err;
+    int y = n->out[0];
+    char nb[ONNX_NAME_MAX];
+    /* 1-D convolutions and FullyConnected over rank > 2 run between Reshapes, which no IR op
+     * may do to an int32 activation. */
+    const struct onnx_value *av = &ctx->values[a];
+    bool fc = !conv && ctx->values[b].q.count > 1;
+    if ((conv && av->rank != 4) || (fc && av->rank != 2))
+        return onnx_fail(
+            ctx, n, DPU_E_UNSUPPORTED, "input '%s' has rank %d: the raw int32 form needs %s",
+            onnx_safe_name(av->name, nb), av->rank,
+            conv ? "a 2-D convolution (rank 4)" : "a 2-D A when B has one zero point per column");
+    if (!ctx->values[y].graph_output || u->start[y] != u->start[y + 1])
+        return onnx_fail(ctx, n, DPU_E_UNSUPPORTED,
+                         "its int32 result '%s' is read by another op: the raw accumulator of "
+                         "an integer op can only be a graph output",
+                         onnx_safe_name(ctx->values[y].name, nb));
+    n->qout = y;
+    return DPU_OK;
+}
+
 static int plan_node(struct onnx_ctx *ctx, const struct uses *u, struct onnx_node *n)
 {
     if (is_op(n, "DequantizeLinear"))
@@ -416,9 +499,7 @@ static int plan_node(struct onnx_ctx *ctx, const struct uses *u, struct onnx_nod
     if (is_op(n, "QuantizeLinear"))
         return plan_quantize(ctx, n);
     if (is_op(n, "ConvInteger") || is_op(n, "MatMulInteger"))
-        return onnx_fail(ctx, n, DPU_E_UNSUPPORTED,
-                         "integer ops without their rescale are not supported: the IR has no "
-                         "int32-output op");
+        return plan_integer(ctx, u, n);
     const struct onnx_emit_rule *r = onnx_emit_rule_of(n);
     if (!r)
         return onnx_fail(ctx, n, DPU_E_UNSUPPORTED, "is not supported in a quantized model");
@@ -471,7 +552,9 @@ static int propagate_int8_moves(struct onnx_ctx *ctx)
     for (size_t k = 0; k < ctx->nnodes; k++) {
         const struct onnx_node *n = &ctx->nodes[ctx->order[k]];
         char nb[ONNX_NAME_MAX];
-        if (!n->dead && n->qout >= 0 && !ctx->values[onnx_value_resolve(ctx, n->qout)].has_q)
+        bool raw = is_op(n, "ConvInteger") || is_op(n, "MatMulInteger");
+        if (!n->dead && n->qout >= 0 && !raw &&
+            !ctx->values[onnx_value_resolve(ctx, n->qout)].has_q)
             return onnx_fail(ctx, n, DPU_E_UNSUPPORTED,
                              "no op gives int8 tensor '%s' a scale and zero point",
                              onnx_safe_name(ctx->values[n->qout].name, nb));

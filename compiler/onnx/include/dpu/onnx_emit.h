@@ -73,8 +73,9 @@ const struct onnx_emit_rule *onnx_emit_rule_of(const struct onnx_node *n);
 /* IR constant for weights: w is a float constant (float graph) or an int8/uint8 constant
  * with quantization (quantized graph). transpose turns a 2-D [K, M] into [M, K]; the IR
  * tensor gets shape dims (same element count), output channels first. alpha scales float
- * weights. Quantized: zero points must be 0 (after uint8 -> int8), -128 is refused, and the
- * scales become per-channel along axis 0. */
+ * weights. Quantized: int8 values and zero points as the model gives them (uint8 shifted by
+ * -128; asymmetric weights and -128 are kept, dpu_graph_weights_symmetric tells whether the
+ * accelerator can run them), scales and zero points per-channel along axis 0. */
 int onnx_ir_weights(struct onnx_ctx *ctx, const struct onnx_node *n, const struct onnx_value *w,
                     bool transpose, double alpha, int rank, const int64_t *dims, int *ir);
 /* IR constant for the bias of m output channels: b is a float constant (scaled by beta; a

@@ -3,8 +3,8 @@
  * A float model becomes a float graph (for the float reference interpreter and the
  * quantizer). An already-quantized model — QDQ form (QuantizeLinear/DequantizeLinear around
  * float ops) or operator form (QLinearConv, QLinearMatMul, QLinearAdd,
- * QLinearGlobalAveragePool, ConvInteger/MatMulInteger with their rescales) — becomes a
- * quantized graph (model.q8 contents); uint8 tensors become int8 exactly by shifting
+ * QLinearGlobalAveragePool; ConvInteger/MatMulInteger as raw int32 graph outputs) — becomes
+ * a quantized graph (model.q8 contents); uint8 tensors become int8 exactly by shifting
  * values and zero points by -128. Errors name the ONNX node (name and op type) and the
  * attribute at fault; unsupported ops and attributes are refused, never guessed.
  */
