@@ -1,5 +1,6 @@
 /* The table of dpuc subcommands. A new command is one row here plus its cmd_*.c file
- * (import, quantize, compile, info, eval and run are expected to join asm and disasm). */
+ */
+#include "cmd_quant.h"
 #include "dpuc.h"
 
 const struct dpuc_cmd dpuc_commands[] = {
@@ -78,6 +79,8 @@ const struct dpuc_cmd dpuc_commands[] = {
      "  -o, --output FILE    a .npy output, once per graph output, in order\n"
      "  --float, --quantized as for dpuc import (ONNX models only)\n",
      dpuc_cmd_run},
+    {"quantize", DPUC_QUANTIZE_SUMMARY, DPUC_QUANTIZE_USAGE, dpuc_cmd_quantize},
+    {"eval", DPUC_EVAL_SUMMARY, DPUC_EVAL_USAGE, dpuc_cmd_eval},
 };
 
 const size_t dpuc_command_count = sizeof dpuc_commands / sizeof dpuc_commands[0];

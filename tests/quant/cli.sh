@@ -1,0 +1,70 @@
+#!/bin/sh
+# dpuc quantize and dpuc eval on the zoo's LeNet-5, from the command line:
+#   cli.sh DPUC MODELS_DIR TMP_DIR
+set -eu
+dpuc=$1 models=$2 tmp=$3
+mkdir -p "$tmp"
+norm="--mean 0.2860 --std 0.3530"
+data="--data $models/data/test_20.npy --labels $models/data/test_20_labels.npy"
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+# Binary and text model.q8; the text form says what it is on its first line.
+"$dpuc" quantize "$models/lenet5.onnx" --calib "$models/data/calib_100.npy" $norm \
+    --calib-count 20 -o "$tmp/lenet5.q8" --quiet || fail "quantize"
+head -c 5 "$tmp/lenet5.q8" | grep -q DPUQ8 || fail "not a binary model.q8"
+"$dpuc" quantize "$models/lenet5.onnx" --calib "$models/data/calib_100.npy" $norm \
+    --calib-count 20 --calib-method entropy --pof2 --cle --bias-correct \
+    -o "$tmp/lenet5.q8.txt" --quiet || fail "quantize with options"
+head -n 1 "$tmp/lenet5.q8.txt" | grep -q "^q8 1.0 quantized" || fail "not a text model.q8"
+
+# --dump-after prints the IR after that pass on standard output.
+"$dpuc" quantize "$models/lenet5.onnx" --calib "$models/data/calib_100.npy" $norm \
+    --calib-count 5 -o "$tmp/dump.q8" --dump-after fuse-activations --quiet >"$tmp/dump.txt"
+grep -q "after pass 'fuse-activations'" "$tmp/dump.txt" || fail "no dump"
+grep -q "# fused: /0/Conv (Conv2D) <- /1/Relu (Relu)" "$tmp/dump.txt" || fail "no fusion in dump"
+
+# eval: one model; two models with the SQNR table; JSON.
+"$dpuc" eval "$tmp/lenet5.q8" $data $norm --quiet >"$tmp/eval.txt" || fail "eval"
+grep -q "quantized" "$tmp/eval.txt" || fail "eval: no kind"
+"$dpuc" eval "$models/lenet5.onnx" $data $norm --compare "$tmp/lenet5.q8" --quiet \
+    >"$tmp/cmp.txt" || fail "eval --compare"
+grep -q "^difference" "$tmp/cmp.txt" || fail "no difference line"
+grep -q "/1/Relu_output_0 *Conv2D" "$tmp/cmp.txt" || fail "no SQNR row for the first conv"
+"$dpuc" eval "$models/lenet5.onnx" $data $norm --compare "$tmp/lenet5.q8.txt" --json --quiet \
+    >"$tmp/cmp.json" || fail "eval --json"
+grep -q '"samples": 20' "$tmp/cmp.json" || fail "json: samples"
+grep -q '"kind": "float", "top1": 0.950000' "$tmp/cmp.json" || fail "json: float top-1 of test_20"
+grep -q '"sqnr": \[{"node": "input:quantize"' "$tmp/cmp.json" || fail "json: sqnr table"
+
+# Errors: exit code 1 and a message saying what is wrong.
+expect_error() { # EXPECTED_TEXT COMMAND...
+    want=$1
+    shift
+    set +e
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    code=$?
+    set -e
+    [ "$code" -eq 1 ] || fail "exit code $code, expected 1: $*"
+    grep -q -- "$want" "$tmp/err" || fail "no '$want' in: $(cat "$tmp/err")"
+}
+expect_error "missing --calib" "$dpuc" quantize "$models/lenet5.onnx"
+expect_error "unknown calibration method 'kl'" \
+    "$dpuc" quantize "$models/lenet5.onnx" --calib x.npy --calib-method kl
+expect_error "is not in (0, 100]" \
+    "$dpuc" quantize "$models/lenet5.onnx" --calib x.npy --percentile 101
+expect_error "cannot open" \
+    "$dpuc" quantize "$models/lenet5.onnx" --calib "$tmp/none.npy" -o "$tmp/x.q8"
+expect_error "unknown pass 'fold'" "$dpuc" quantize "$models/lenet5.onnx" \
+    --calib "$models/data/calib_100.npy" -o "$tmp/x.q8" --dump-after fold
+expect_error "takes samples of 784 values, but the data set's samples have 1" "$dpuc" quantize "$models/lenet5.onnx" \
+    --calib "$models/data/calib_100_labels.npy" -o "$tmp/x.q8"
+expect_error "already quantized" \
+    "$dpuc" quantize "$tmp/lenet5.q8" --calib "$models/data/calib_100.npy" -o "$tmp/x.q8"
+expect_error "missing --data" "$dpuc" eval "$tmp/lenet5.q8"
+expect_error "20 labels for 1000 samples" "$dpuc" eval "$tmp/lenet5.q8" \
+    --data "$models/data/test_1000.npy" --labels "$models/data/test_20_labels.npy"
+echo "quant cli: all passed"
