@@ -140,7 +140,7 @@ int lw_choose_band(const struct lw_ctx *c, size_t n, char *why, size_t cap)
     int64_t lo = 1; /* fits */
     while (lo < hi) {
         int64_t mid = (lo + hi + 1) / 2;
-        char tmp[8];
+        char tmp[200]; /* the reason is discarded: only whether the band fits matters */
         if (band_fits(c, ln, mid, tmp, sizeof tmp))
             lo = mid;
         else

@@ -82,7 +82,7 @@ int onnx_ir_tensor(struct onnx_ctx *ctx, const struct onnx_node *n, int v)
     struct onnx_value *val = &ctx->values[v];
     if (val->ir >= 0)
         return val->ir;
-    enum dpu_dtype dt;
+    enum dpu_dtype dt = DPU_DT_INT8; /* set by ir_dtype on success */
     int err = ir_dtype(ctx, n, val, &dt);
     if (err)
         return err;

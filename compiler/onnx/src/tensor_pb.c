@@ -112,8 +112,8 @@ int onnx_tensor_from_pb(const Onnx__TensorProto *pb, const char *what, struct on
     int64_t count = dpu_shape_count(shape.rank, shape.dims);
     size_t es = onnx_elem_size(elem);
 
-    const char *field;
-    size_t n;
+    const char *field = "?";
+    size_t n = 0; /* typed_field sets both for every element type it knows */
     typed_field(pb, elem, &field, &n);
     if (pb->has_raw_data) {
         if (typed_count(pb) > 0)
