@@ -13,10 +13,16 @@
  * weights, ConvInteger) may have any int8 zero point, per tensor or per output channel. Each
  * factor then lies in [-255, 255], so a product is at most 65025 in magnitude.
  *
+ * The sums are formed by ref_q8_gemm (q8_gemm.c) as dot products of columns x - z_x (0 for
+ * taps in the padding) with weight rows w - z_w[m]: the same products, added modulo 2^32 in
+ * another order, which gives the same int32 (the proof is in q8_gemm.c).
+ *
  * Groups: C_in and C_out are split into `group` equal parts; output channel m reads input
  * channels g*C_in/group .. (g+1)*C_in/group - 1 with g = m / (C_out/group). Depthwise with
  * multiplier k is group = C_in, C_out = k * C_in.
  */
+#include <stdlib.h>
+
 #include "dpu/qmath.h"
 #include "dpu/qplan.h"
 #include "ref_internal.h"
@@ -75,6 +81,84 @@ static int plan(const struct ref_args *a, int64_t m, struct dpu_qp_conv *p, stru
     return DPU_OK;
 }
 
+/* Column of output pixel px of batch b, group starting at input channel c0: the differences
+ * x - z_x in the weights' order (c, ky, kx), 0 for taps in the padding (which the plain sum
+ * skips, i.e. adds nothing for) and beyond K. */
+struct conv_cols {
+    const int8_t *x;
+    const struct ref_win *win;
+    int64_t cin, b, c0, cg, Kp;
+    int32_t zx;
+};
+
+static void conv_col(void *ctx, int64_t px, int16_t *col)
+{
+    const struct conv_cols *c = ctx;
+    const struct ref_win *w = c->win;
+    int64_t oy = px / w->ow, ox = px % w->ow;
+    int64_t by = oy * w->sh - w->pt, bx = ox * w->sw - w->pl;
+    int64_t ky0, ky1, kx0, kx1; /* taps inside the input */
+    ref_taps(by, w->dh, w->kh, 0, w->h, &ky0, &ky1);
+    ref_taps(bx, w->dw, w->kw, 0, w->w, &kx0, &kx1);
+    for (int64_t k = 0; k < c->Kp; k++)
+        col[k] = 0;
+    for (int64_t ch = 0; ch < c->cg; ch++) {
+        const int8_t *plane = c->x + (c->b * c->cin + c->c0 + ch) * w->h * w->w;
+        int16_t *cc = col + ch * w->kh * w->kw;
+        for (int64_t ky = ky0; ky < ky1; ky++) {
+            const int8_t *row = plane + (by + ky * w->dh) * w->w;
+            for (int64_t kx = kx0; kx < kx1; kx++)
+                cc[ky * w->kw + kx] = (int16_t)(row[bx + kx * w->dw] - c->zx);
+        }
+    }
+}
+
+/* Weight rows of output channels m0 .. m0+nm-1, each K = cg*kh*kw values w - z_w[m] in the
+ * tensor's own order, padded with zeros to Kp. */
+static void weight_rows(int16_t *wt, const int8_t *w, int64_t m0, int64_t nm, int64_t K, int64_t Kp,
+                        const struct dpu_qp_conv *p)
+{
+    for (int64_t i = 0; i < nm; i++) {
+        const int8_t *wm = w + (m0 + i) * K;
+        for (int64_t k = 0; k < K; k++)
+            wt[i * Kp + k] = (int16_t)(wm[k] - p->zw[m0 + i]);
+        for (int64_t k = K; k < Kp; k++)
+            wt[i * Kp + k] = 0;
+    }
+}
+
+/* Every group of every batch item through ref_q8_gemm, then put. cc->x, win, cin, cg and zx
+ * are set; b, c0 and Kp are filled here. Returns DPU_OK or DPU_E_NOMEM. */
+static int gemm_groups(const struct ref_args *a, struct conv_cols *cc, int64_t cout, int64_t group,
+                       const int8_t *w, const struct dpu_qp_conv *p, const int32_t *bias)
+{
+    const struct ref_win *win = cc->win;
+    int64_t mg = cout / group, P = win->oh * win->ow;
+    int64_t K = cc->cg * win->kh * win->kw;
+    int64_t Kp = (K + REF_DOT_BLOCK - 1) / REF_DOT_BLOCK * REF_DOT_BLOCK;
+    cc->Kp = Kp;
+    int16_t *wt = malloc((size_t)(mg * Kp) * sizeof *wt);
+    uint32_t *sums = malloc((size_t)(mg * P) * sizeof *sums);
+    int err = wt && sums ? DPU_OK : DPU_E_NOMEM;
+    for (int64_t g = 0; g < group && !err; g++) {
+        weight_rows(wt, w, g * mg, mg, K, Kp, p);
+        cc->c0 = g * cc->cg;
+        for (int64_t b = 0; b < win->n && !err; b++) {
+            cc->b = b;
+            err = ref_q8_gemm(mg, P, Kp, wt, conv_col, cc, sums);
+            for (int64_t i = 0; i < mg && !err; i++) {
+                int64_t m = g * mg + i;
+                for (int64_t px = 0; px < P; px++)
+                    put(a->out, (b * cout + m) * P + px, dpu_i32_from_u32(sums[i * P + px]), p, m,
+                        bias);
+            }
+        }
+    }
+    free(wt);
+    free(sums);
+    return err;
+}
+
 int ref_q8_conv2d(const struct ref_args *a, struct dpu_diag *d)
 {
     const struct dpu_gnode *n = a->n;
@@ -117,36 +201,11 @@ int ref_q8_conv2d(const struct ref_args *a, struct dpu_diag *d)
     if ((err = ref_check_output(a, out_dtype(a), 4, ydims, d)) || (err = plan(a, cout, &p, d)))
         return err;
 
-    const int8_t *x = xt->data, *w = wt->data;
-    int64_t cg = cin / group, mg = cout / group;
-    for (int64_t b = 0; b < win.n; b++) {
-        for (int64_t m = 0; m < cout; m++) {
-            int64_t c0 = (m / mg) * cg; /* first input channel of m's group */
-            for (int64_t oy = 0; oy < win.oh; oy++) {
-                for (int64_t ox = 0; ox < win.ow; ox++) {
-                    int32_t acc = 0;
-                    int64_t by = oy * win.sh - win.pt, bx = ox * win.sw - win.pl;
-                    int64_t ky0, ky1, kx0, kx1; /* taps inside the input */
-                    ref_taps(by, win.dh, win.kh, 0, win.h, &ky0, &ky1);
-                    ref_taps(bx, win.dw, win.kw, 0, win.w, &kx0, &kx1);
-                    for (int64_t c = 0; c < cg; c++) {
-                        for (int64_t ky = ky0; ky < ky1; ky++) {
-                            int64_t iy = by + ky * win.dh;
-                            for (int64_t kx = kx0; kx < kx1; kx++) {
-                                int64_t ix = bx + kx * win.dw;
-                                int32_t xv = x[((b * cin + c0 + c) * win.h + iy) * win.w + ix];
-                                int32_t wv = w[((m * cg + c) * win.kh + ky) * win.kw + kx];
-                                acc = dpu_mac32(acc, xv - p.zx, wv - p.zw[m]);
-                            }
-                        }
-                    }
-                    put(a->out, ((b * cout + m) * win.oh + oy) * win.ow + ox, acc, &p, m, bias);
-                }
-            }
-        }
-    }
+    int64_t cg = cin / group;
+    struct conv_cols cc = {xt->data, &win, cin, 0, 0, cg, 0, p.zx};
+    err = gemm_groups(a, &cc, cout, group, (const int8_t *)wt->data, &p, bias);
     dpu_qp_conv_free(&p);
-    return DPU_OK;
+    return err ? ref_node_err(d, n, err, "out of memory for the convolution's buffers") : DPU_OK;
 }
 
 /* FullyConnected: x [N, K], w [M, K], y[n, m] as Conv2D with a 1x1 kernel over K channels. */
@@ -171,15 +230,22 @@ int ref_q8_fully_connected(const struct ref_args *a, struct dpu_diag *d)
     if ((err = ref_check_output(a, out_dtype(a), 2, ydims, d)) || (err = plan(a, m, &p, d)))
         return err;
 
-    const int8_t *x = xt->data, *w = wt->data;
-    for (int64_t b = 0; b < nb; b++) {
-        for (int64_t j = 0; j < m; j++) {
-            int32_t acc = 0;
-            for (int64_t i = 0; i < k; i++)
-                acc = dpu_mac32(acc, x[b * k + i] - p.zx, w[j * k + i] - p.zw[j]);
-            put(a->out, b * m + j, acc, &p, j, bias);
-        }
-    }
+    /* A 1x1 convolution over a 1x1 image of k channels, batch nb. */
+    struct ref_win win = {.n = nb,
+                          .c = k,
+                          .h = 1,
+                          .w = 1,
+                          .kh = 1,
+                          .kw = 1,
+                          .sh = 1,
+                          .sw = 1,
+                          .dh = 1,
+                          .dw = 1,
+                          .oh = 1,
+                          .ow = 1};
+    struct conv_cols cc = {xt->data, &win, k, 0, 0, k, 0, p.zx};
+    err = gemm_groups(a, &cc, m, 1, (const int8_t *)wt->data, &p, bias);
     dpu_qp_conv_free(&p);
-    return DPU_OK;
+    return err ? ref_node_err(d, n, err, "out of memory for the fully connected layer's buffers")
+               : DPU_OK;
 }

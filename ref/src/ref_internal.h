@@ -79,6 +79,13 @@ int ref_f32_flatten(const struct ref_args *a, struct dpu_diag *d);
 int ref_f32_transpose(const struct ref_args *a, struct dpu_diag *d);
 int ref_f32_pad(const struct ref_args *a, struct dpu_diag *d);
 int ref_f32_resize(const struct ref_args *a, struct dpu_diag *d);
+/* Conv2D in register tiles (f32_conv_tiled.c), bit-identical to the direct loops of
+ * ref_f32_conv2d for finite weights and paddings smaller than the window; win, group and the
+ * shapes already checked by ref_f32_conv2d. n names the node in an out-of-memory message. */
+struct ref_win;
+int ref_f32_conv2d_tiled(const struct ref_win *win, int64_t group, const float *x, const float *w,
+                         const float *bias, int64_t cout, float *y, struct dpu_diag *d,
+                         const struct dpu_gnode *n);
 
 /* ---- messages -------------------------------------------------------------------------- */
 
@@ -122,6 +129,19 @@ int64_t ref_count(const struct dpu_tensor *t);
 /* Axis attribute value normalized into [0, rank) (or [0, rank] when allow_end). */
 int ref_norm_axis(const struct dpu_gnode *n, int64_t axis, int rank, bool allow_end, int *out,
                   struct dpu_diag *d);
+
+/* ---- int8 sums as dot products (q8_gemm.c) -------------------------------------------- */
+
+#define REF_DOT_BLOCK 16 /* rows are padded with zeros to a multiple of this many elements */
+
+/* Writes the int16 column of pixel p (Kp elements, zero beyond what it sums) into col. */
+typedef void (*ref_col_fn)(void *ctx, int64_t p, int16_t *col);
+
+/* sums[m*P + p] := wrap32(sum over k < Kp of col_p[k] * wt[m*Kp + k]) for m < M, p < P, where
+ * every element is a difference of two int8 and Kp a multiple of REF_DOT_BLOCK. DPU_OK or
+ * DPU_E_NOMEM. */
+int ref_q8_gemm(int64_t M, int64_t P, int64_t Kp, const int16_t *wt, ref_col_fn fill, void *ctx,
+                uint32_t *sums);
 
 /* ---- 2-D windows (Conv2D, MaxPool, AvgPool) over NCHW -------------------------------- */
 

@@ -97,8 +97,14 @@ unsigned sim_exec_conv(struct dpu_sim *s, const dpu_insn *in, uint64_t *fault_ad
         if (e)
             return e;
     }
-    array_pass(s, in);
-    if (post)
+    /* The plain loops above state the semantics; fast_conv.c computes the same bytes. */
+    if (s->plain)
+        array_pass(s, in);
+    else
+        sim_fast_conv_array(s, in);
+    if (post && s->plain)
         post_process(s, in);
+    else if (post)
+        sim_fast_conv_post(s, in);
     return DPU_ERRCODE_NONE;
 }

@@ -31,6 +31,7 @@ void dpu_sim_destroy(struct dpu_sim *s)
         free(s->buf[i]);
     free_queues(s);
     free(s->conv_sums);
+    sim_fast_free(s->fast);
     sim_races_free(s->races);
     free(s);
 }
@@ -68,7 +69,7 @@ int dpu_sim_create(const struct dpu_preset *p, struct dpu_sim **out, struct dpu_
         }
     }
     s->conv_sums = calloc(s->C, sizeof *s->conv_sums);
-    if (!s->conv_sums)
+    if (!s->conv_sums || sim_fast_alloc(s))
         goto nomem;
     *out = s;
     return DPU_OK;

@@ -21,7 +21,9 @@ struct sim_tokq {
     uint32_t (*vc)[DPU_ENGINE_COUNT];
 };
 
-struct sim_races; /* race.c */
+struct sim_races;  /* race.c */
+struct dpu_timing; /* dpu/sim_timing.h */
+struct sim_fast;   /* fast_conv.c */
 
 struct dpu_sim {
     struct dpu_preset p;
@@ -40,10 +42,17 @@ struct dpu_sim {
     struct sim_tokq q[DPU_ENGINE_COUNT][DPU_ENGINE_COUNT]; /* q[from][to] */
     uint32_t vc[DPU_ENGINE_COUNT][DPU_ENGINE_COUNT];       /* vector clock of each engine */
 
-    int32_t *conv_sums; /* C int32: CONV's per-pixel partial sums */
+    int32_t *conv_sums;    /* C int32: CONV's per-pixel partial sums */
+    struct sim_fast *fast; /* scratch of the fast kernels (fast_conv.c) */
+    bool plain;            /* run only the plain semantics of exec_*.c (tests compare both) */
 
     bool check_races;
     struct sim_races *races;
+
+    /* The timing model (timing.c): fed each completed instruction when attached; no_data
+     * skips the semantics (timing-only mode). */
+    struct dpu_timing *timing;
+    bool no_data;
 };
 
 /* ---- validity checks (check_*.c) ------------------------------------------------------ */
@@ -148,6 +157,20 @@ struct sim_param sim_param_read(const struct dpu_sim *s, uint64_t q);
 /* BAD_PARAM check of record q: M >= 0 and 0 <= s <= max_shift. */
 bool sim_param_ok(struct sim_param r, int max_shift);
 
+/* Little-endian 32-bit words of the byte buffers, assembled with shifts so that the host's
+ * byte order never matters (compilers reduce them to a plain load or store). */
+static inline uint32_t sim_le32_load(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline void sim_le32_store(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
 /* ACC entry e, channel c. */
 int32_t sim_acc_get(const struct dpu_sim *s, uint64_t e, uint64_t c);
 void sim_acc_set(struct dpu_sim *s, uint64_t e, uint64_t c, int32_t v);
@@ -176,6 +199,20 @@ static inline int8_t sim_lut(const struct dpu_sim *s, int8_t v)
 {
     return sim_i8(s->buf[DPU_SIM_BUF_LUT][v + 128]);
 }
+
+/* ---- fast paths (fast_*.c) -------------------------------------------------------------
+ * Same results as the plain loops of exec_*.c, byte for byte (tests/sim/test_sim_fast.c runs
+ * random instructions through both); exec_*.c picks them unless s->plain is set. */
+#define SIM_FAST_ROWS  2048 /* CONV rows per chunk: |chunk sum| <= 2^11 * 2^14 < 2^31 */
+#define SIM_FAST_BLOCK 16   /* dot products run over a multiple of 16 int16 elements */
+int sim_fast_alloc(struct dpu_sim *s);
+void sim_fast_free(struct sim_fast *f);
+/* CONV's array pass and post-processing (exec_conv.c's array_pass and post_process). */
+void sim_fast_conv_array(struct dpu_sim *s, const dpu_insn *in);
+void sim_fast_conv_post(struct dpu_sim *s, const dpu_insn *in);
+/* out[c] := sum over l < nb*SIM_FAST_BLOCK of x[l] * wt[c*nb*SIM_FAST_BLOCK + l], c < C, in
+ * int32 (the caller keeps the sums in range; fast_dot.c). */
+void sim_fast_dots(const int16_t *x, const int16_t *wt, size_t nb, size_t C, int32_t *out);
 
 /* ---- access sets and the race checker (access.c, race.c) ------------------------------ */
 
