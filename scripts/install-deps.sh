@@ -10,6 +10,7 @@ PACKAGES=(
   protobuf-c-compiler libprotobuf-c-dev   # ONNX parsing
   libonnx-dev libonnx-testdata            # onnx.proto and ONNX's conformance tests
   verilator iverilog                      # RTL lint and simulation
+  nodejs npm                              # ONNX Runtime (npm) for the dpuc export test
 )
 
 SUDO=""
@@ -23,8 +24,10 @@ for p in "${PACKAGES[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-echo "install-deps: installing ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# onnxruntime-node from npm into third_party/ort (tests/export.cmake, scripts/bench_simspeed.sh)
+"$(dirname "$0")/install-ort.sh"

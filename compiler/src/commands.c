@@ -36,16 +36,18 @@ const struct dpuc_cmd dpuc_commands[] = {
      "  --json    print the same summary as one JSON object\n",
      dpuc_cmd_info},
     {"compile", "lower a quantized model to a DPU program (ELF prog.bin)",
-     "usage: dpuc compile MODEL.q8 -o prog.bin --arch PRESET [--no-cpu-fallback]\n"
+     "usage: dpuc compile MODEL -o prog.bin --arch PRESET [--no-cpu-fallback]\n"
      "                    [--dump-after PASS]\n"
      "\n"
-     "Compiles a quantized model for one hardware preset (tiny, b512, b1024, b4096). Ops the\n"
+     "Compiles a quantized model (model.q8, or an already-quantized .onnx file, imported as\n"
+     "dpuc import does) for one hardware preset (tiny, b512, b1024, b4096). Ops the\n"
      "accelerator cannot run become CPU steps executed by the runtime with the reference\n"
      "kernels; the compiler prints which nodes fell back and why.\n"
      "\n"
      "  -o, --output FILE    the program (ELF; see docs/program-format.md)\n"
      "  --arch PRESET        hardware preset the program is built for\n"
-     "  --no-cpu-fallback    refuse to compile a node the accelerator cannot run\n"
+     "  --no-cpu-fallback    refuse to compile a node the accelerator cannot run (the float\n"
+     "                       boundary Quantize/Dequantize steps excepted)\n"
      "  --dump-after PASS    print the IR after PASS (check, partition, layout, tile, ddr,\n"
      "                       isel, schedule, emit)\n",
      dpuc_cmd_compile},
@@ -79,6 +81,18 @@ const struct dpuc_cmd dpuc_commands[] = {
      "  -o, --output FILE    a .npy output, once per graph output, in order\n"
      "  --float, --quantized as for dpuc import (ONNX models only)\n",
      dpuc_cmd_run},
+    {"export", "export a quantized model.q8 as a QDQ ONNX model",
+     "usage: dpuc export MODEL.q8 [-o MODEL.onnx]\n"
+     "\n"
+     "Writes the quantized graph as an ONNX model in QDQ form (docs/export.md):\n"
+     "QuantizeLinear/DequantizeLinear pairs around float ops, int8 weights per output\n"
+     "channel, int32 biases. ONNX Runtime runs it; `dpuc import` gives back the same\n"
+     "model.q8. Ops without a QDQ form are refused, naming the node.\n"
+     "\n"
+     "  MODEL.q8             a quantized model.q8 (binary or text form)\n"
+     "  -o, --output FILE    output file (default: MODEL with .q8 replaced by .onnx);\n"
+     "                       - writes standard output\n",
+     dpuc_cmd_export},
     {"quantize", DPUC_QUANTIZE_SUMMARY, DPUC_QUANTIZE_USAGE, dpuc_cmd_quantize},
     {"eval", DPUC_EVAL_SUMMARY, DPUC_EVAL_USAGE, dpuc_cmd_eval},
 };

@@ -29,6 +29,7 @@ int dpuc_cmd_info(const struct dpuc_cmd *self, int argc, char **argv);
 int dpuc_cmd_compile(const struct dpuc_cmd *self, int argc, char **argv);
 int dpuc_cmd_import(const struct dpuc_cmd *self, int argc, char **argv);
 int dpuc_cmd_run(const struct dpuc_cmd *self, int argc, char **argv);
+int dpuc_cmd_export(const struct dpuc_cmd *self, int argc, char **argv);
 
 /* Prints "dpuc: NAME: message" and the command's usage to stderr; returns exit code 1. */
 int dpuc_usage_error(const struct dpuc_cmd *self, const char *fmt, ...)

@@ -11,6 +11,7 @@ set(DPUC_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/cmd_compile.c
   ${CMAKE_CURRENT_SOURCE_DIR}/src/cmd_import.c
   ${CMAKE_CURRENT_SOURCE_DIR}/src/cmd_run.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/cmd_export.c
   ${CMAKE_CURRENT_SOURCE_DIR}/src/cmd_quantize.c
   ${CMAKE_CURRENT_SOURCE_DIR}/src/cmd_eval.c
   ${CMAKE_CURRENT_SOURCE_DIR}/src/quant_cli.c)

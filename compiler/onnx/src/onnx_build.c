@@ -413,9 +413,21 @@ static int topo_sort(struct onnx_ctx *ctx)
         free(fill);
     }
     size_t head = 0, tail = 0, done = 0;
+    /* A model already in topological order keeps its order (as the IR verifier keeps a
+     * valid one), so that re-importing what `dpuc export` wrote gives the same node order. */
+    bool ordered = true;
+    for (size_t i = 0; i < nn && ordered; i++)
+        for (int k = 0; k < ctx->nodes[i].nin && ordered; k++) {
+            int v = ctx->nodes[i].in[k];
+            ordered = v < 0 || ctx->values[v].producer < (int)i;
+        }
     for (size_t i = 0; i < nn; i++)
-        if (indeg[i] == 0)
+        if (ordered || indeg[i] == 0)
             queue[tail++] = (int)i;
+    if (ordered) {
+        memcpy(ctx->order, queue, nn * sizeof *queue);
+        head = tail = done = nn;
+    }
     while (head < tail) {
         int i = queue[head++];
         ctx->order[done++] = i;

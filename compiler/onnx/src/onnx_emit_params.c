@@ -193,6 +193,17 @@ static int quant_bias(struct onnx_ctx *ctx, const struct onnx_node *n, const str
     return DPU_OK;
 }
 
+/* Whether the quantized bias data equals b itself: an int32 [m] not yet emitted. */
+static bool kept_int32_bias(const struct onnx_value *b, int64_t m, const int32_t *data)
+{
+    if (b->elem != ONNX_INT32 || b->rank != 1 || b->dims[0] != m || b->ir >= 0)
+        return false;
+    for (int64_t c = 0; c < m; c++)
+        if (onnx_tensor_get_i(&b->konst, c) != data[c])
+            return false;
+    return true;
+}
+
 int onnx_ir_bias(struct onnx_ctx *ctx, const struct onnx_node *n, const struct onnx_value *b,
                  double beta, int64_t m, int weights_ir, const struct onnx_value *x, int *ir)
 {
@@ -231,9 +242,18 @@ int onnx_ir_bias(struct onnx_ctx *ctx, const struct onnx_node *n, const struct o
             ((float *)data)[c] = (float)(beta * onnx_tensor_get_f(&b->konst, bias_index(b, c)));
     }
     int t = err;
-    if (!err)
+    if (!err && kept_int32_bias(b, m, data)) {
+        /* An int32 bias used exactly as the model stores it keeps the model's name (as
+         * weights do), so a model written by `dpuc export` re-imports with its names. */
+        t = dpu_graph_add_tensor(ctx->g, b->name, DPU_DT_INT32, 1, &m, data);
+        if (t < 0)
+            t = onnx_ir_fail(ctx, n, t);
+        else
+            ctx->values[b - ctx->values].ir = t;
+    } else if (!err) {
         t = onnx_ir_new_tensor(ctx, b->name, ctx->quantized ? "/q" : "/b",
                                ctx->quantized ? DPU_DT_INT32 : DPU_DT_FLOAT32, 1, &m, data);
+    }
     if (t >= 0 && ctx->quantized) {
         err = dpu_graph_set_quant(ctx->g, t, 0, (size_t)m, expect, NULL);
         if (err)

@@ -131,18 +131,21 @@ int onnx_emit_clip(struct onnx_ctx *ctx, struct onnx_node *n)
     if (err)
         return err;
     int32_t in = onnx_in_ir(ctx, n, 0);
+    /* The common bounds have ops of their own, which the hardware treats as a clamp. */
+    enum dpu_node_op op = lo == 0 && (hi == 6 || isinf(hi))
+                              ? hi == 6 ? DPU_NODE_RELU6 : DPU_NODE_RELU
+                              : DPU_NODE_CLIP;
     if (ctx->quantized) {
         int64_t c[2];
-        int node = simple(ctx, n, DPU_NODE_CLIP, 1, &in);
+        int node = simple(ctx, n, op, 1, &in);
         if (node < 0)
             return node;
         if ((err = onnx_q_clamp_of(ctx, n, onnx_out_qvalue(ctx, n), &c[0], &c[1])))
             return err;
         return onnx_ir_set_ints(ctx, n, node, "clamp", 2, c);
     }
-    /* The common bounds have ops of their own, which the hardware treats as a clamp. */
-    if (lo == 0 && (hi == 6 || isinf(hi))) {
-        int node = simple(ctx, n, hi == 6 ? DPU_NODE_RELU6 : DPU_NODE_RELU, 1, &in);
+    if (op != DPU_NODE_CLIP) {
+        int node = simple(ctx, n, op, 1, &in);
         return node < 0 ? node : DPU_OK;
     }
     int node = simple(ctx, n, DPU_NODE_CLIP, 1, &in);
@@ -268,7 +271,8 @@ int onnx_emit_resize(struct onnx_ctx *ctx, struct onnx_node *n)
 }
 
 /* QuantizeLinear of a graph input and DequantizeLinear of a graph output: the IR's
- * boundary ops (the planner keeps only those two kinds alive). */
+ * boundary ops; and QuantizeLinear of an int8 view to other parameters, a rescale (the
+ * planner keeps only those kinds alive). */
 int onnx_emit_boundary(struct onnx_ctx *ctx, struct onnx_node *n)
 {
     bool q = is_op(n, "QuantizeLinear");
@@ -278,6 +282,14 @@ int onnx_emit_boundary(struct onnx_ctx *ctx, struct onnx_node *n)
     int32_t out = onnx_ir_tensor(ctx, n, n->out[0]);
     if (out < 0)
         return out;
+    /* A QuantizeLinear of an int8 view to other parameters (onnx_qplan.c) is a rescale:
+     * the int8 Clip, y = clamp(rq(x - z_x, M, s) + z_y, -128, 127), M 2^-s = s_x / s_y. */
+    const struct onnx_value *x = onnx_in(ctx, n, 0);
+    if (q && x && x->dq_of >= 0) {
+        int node = onnx_ir_node(ctx, n, NULL, DPU_NODE_CLIP, 1, &in, 1, &out);
+        int64_t c[2] = {-128, 127};
+        return node < 0 ? node : onnx_ir_set_ints(ctx, n, node, "clamp", 2, c);
+    }
     int node =
         onnx_ir_node(ctx, n, NULL, q ? DPU_NODE_QUANTIZE : DPU_NODE_DEQUANTIZE, 1, &in, 1, &out);
     return node < 0 ? node : DPU_OK;
