@@ -1,11 +1,46 @@
-/* dpuc compile: model.q8 -> prog.bin for one preset (libdpucompile, docs/compiler.md). */
+/* dpuc compile: model.q8 (or an already-quantized ONNX model) -> prog.bin for one preset
+ * (libdpucompile, docs/compiler.md). */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dpu/compile.h"
+#include "dpu/onnx_import.h"
 #include "dpu/q8.h"
 #include "dpuc.h"
+
+/* A model whose name ends in .onnx goes through the ONNX importer (as `dpuc import` does), in
+ * quantized mode: a float ONNX model is refused with the way to quantize it. Everything else
+ * is model.q8, binary or text. */
+static int load_model(const char *input, struct dpu_graph *g, struct dpu_diag *d)
+{
+    size_t len = strlen(input);
+    if (len < 5 || strcasecmp(input + len - 5, ".onnx") != 0)
+        return dpu_q8_load_any(input, g, d);
+    uint8_t *bytes;
+    int err = dpuc_read_input(input, (size_t)2 << 30, &bytes, &len, d);
+    if (err)
+        return err;
+    struct dpu_onnx_options opts = {.mode = DPU_ONNX_AUTO};
+    struct dpu_onnx_report report;
+    err = dpu_onnx_import_bytes(dpuc_display_name(input), bytes, len, &opts, g, &report, d);
+    free(bytes);
+    if (err)
+        return err;
+    if (!g->quantized)
+        return dpu_diag_set(d, DPU_E_UNSUPPORTED,
+                            "%s is a float ONNX model: quantize it first (dpuc quantize %s "
+                            "--calib DATA -o MODEL.q8)",
+                            dpuc_display_name(input), dpuc_display_name(input));
+    if (report.nuint8_inputs || report.nuint8_outputs)
+        fprintf(stderr,
+                "dpuc: note: %s has uint8 inputs or outputs, int8 in the program "
+                "(values shifted by 128; see dpuc import)\n",
+                dpuc_display_name(input));
+    return 0;
+}
 
 int dpuc_cmd_compile(const struct dpuc_cmd *self, int argc, char **argv)
 {
@@ -62,7 +97,7 @@ int dpuc_cmd_compile(const struct dpuc_cmd *self, int argc, char **argv)
     dpu_diag_clear(&d);
     struct dpu_graph g;
     dpu_graph_init(&g);
-    int err = dpu_q8_load_any(input, &g, &d);
+    int err = load_model(input, &g, &d);
     if (err) {
         dpu_graph_free(&g);
         return dpuc_report(&d);

@@ -18,7 +18,11 @@ static const char *const count_names[CNT_COUNT] = {"LOAD", "CONV", "MISC", "SAVE
 struct summary {
     uint64_t counts[CNT_COUNT];
     uint64_t ddr_bytes; /* the four regions plus the instruction stream */
-    int check;          /* dpu_program_validate's verdict */
+    uint64_t insn_bytes;
+    /* Bytes of the tensors the table places in SCRATCH, summed: more than the region when
+     * tensors with disjoint lifetimes share bytes (the compiler's memory planning). */
+    uint64_t scratch_tensor_bytes;
+    int check; /* dpu_program_validate's verdict */
     struct dpu_diag why;
 };
 
@@ -35,7 +39,11 @@ static void summarize(const struct dpu_program *p, struct summary *s)
         else if (desc && desc->engine >= 0 && desc->engine < DPU_ENGINE_COUNT)
             s->counts[desc->engine]++;
     }
-    s->ddr_bytes = (uint64_t)p->ninsns * DPU_INSN_BYTES;
+    s->insn_bytes = (uint64_t)p->ninsns * DPU_INSN_BYTES;
+    s->ddr_bytes = s->insn_bytes;
+    for (size_t t = 0; t < p->ntensors; t++)
+        if (p->tensors[t].region == DPU_REGION_SCRATCH)
+            s->scratch_tensor_bytes += p->tensors[t].size;
     for (int r = 0; r < DPU_REGION_COUNT; r++)
         s->ddr_bytes += p->region_size[r];
     dpu_diag_clear(&s->why);
@@ -144,6 +152,15 @@ static void print_text(const char *name, const struct dpu_program *p, const stru
     for (int r = 0; r < DPU_REGION_COUNT; r++)
         printf("%s%s %" PRIu64, r ? ", " : "", dpu_prog_region_name(r), p->region_size[r]);
     printf(" bytes\nddr footprint  %" PRIu64 " bytes (regions + instructions)\n", s->ddr_bytes);
+    uint64_t w = p->region_size[DPU_REGION_CONST];
+    printf("code/weights   %" PRIu64 " instruction bytes, %" PRIu64 " weight bytes", s->insn_bytes,
+           w);
+    if (w)
+        printf(" (%.3g instruction bytes per weight byte)", (double)s->insn_bytes / (double)w);
+    printf("\nscratch        %" PRIu64 " bytes hold %" PRIu64 " bytes of tensors%s\n",
+           p->region_size[DPU_REGION_SCRATCH], s->scratch_tensor_bytes,
+           s->scratch_tensor_bytes > p->region_size[DPU_REGION_SCRATCH] ? " (shared by lifetime)"
+                                                                        : "");
     print_tensors_text(p);
     print_plan_text(p);
     print_layers_text(p);
@@ -264,6 +281,8 @@ static void print_json(const char *name, const struct dpu_program *p, const stru
     for (int r = 0; r < DPU_REGION_COUNT; r++)
         printf("%s\"%s\": %" PRIu64, r ? ", " : "", dpu_prog_region_name(r), p->region_size[r]);
     printf("},\n  \"ddr_bytes\": %" PRIu64 ",\n", s->ddr_bytes);
+    printf("  \"instruction_bytes\": %" PRIu64 ",\n  \"scratch_tensor_bytes\": %" PRIu64 ",\n",
+           s->insn_bytes, s->scratch_tensor_bytes);
     print_tensors_json(p);
     print_plan_json(p);
     print_layers_json(p);

@@ -4,8 +4,11 @@
 
 static const char *kind_name(enum lw_kind k)
 {
-    static const char *const names[] = {"cpu", "conv", "dwconv", "pool", "eltw", "rescale", "lut"};
-    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
+    static const char *const names[] = {
+        [LW_CPU] = "cpu",       [LW_CONV] = "conv",       [LW_DW] = "dwconv", [LW_POOL] = "pool",
+        [LW_ELTW] = "eltw",     [LW_RESCALE] = "rescale", [LW_LUT] = "lut",   [LW_VIEW] = "view",
+        [LW_CONCAT] = "concat", [LW_GROUP] = "group"};
+    return (unsigned)k < sizeof names / sizeof names[0] && names[k] ? names[k] : "?";
 }
 
 void lw_dump(struct lw_ctx *c, FILE *f)

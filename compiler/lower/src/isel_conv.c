@@ -38,47 +38,91 @@ static const int32_t *bias_of(const struct lw_ctx *c, const struct dpu_gnode *n)
     return NULL;
 }
 
-/* Bytes of ACT used by the padded input of a band of bh output rows. */
-static uint64_t band_in_bytes(const struct lw_geom *g, int64_t bh, uint64_t pix)
+/* Bytes of ACT used by the input of a band of bh output rows (padded rows, or for a flat 1x1
+ * convolution only the pixels it reads). */
+static uint64_t band_in_bytes(const struct lw_node *ln, int64_t bh, uint64_t pix)
 {
+    const struct lw_geom *g = &ln->g;
+    if (ln->flat)
+        return (uint64_t)bh * (uint64_t)g->OW * pix;
     uint64_t rows = (uint64_t)((bh - 1) * g->sh + (g->kh - 1) * g->dh + 1);
     return rows * (uint64_t)(g->left + g->W + g->right) * pix;
 }
 
-static void load_band(struct lw_ctx *c, int node, const struct lw_tensor *x,
-                      const struct lw_geom *g, int64_t img, int64_t oy0, int64_t bh, uint64_t pix,
-                      int32_t zx)
+/* Where tile k's input and output live in ACT: nbuf sets of (input, output), tile k in set
+ * k % nbuf, so consecutive tiles use different bytes and can overlap. */
+struct tbufs {
+    uint64_t in_sz, out_sz;
+    int nbuf;
+};
+
+static struct tbufs tile_bufs(const struct lw_ctx *c, const struct lw_node *ln, uint64_t pix,
+                              uint64_t opix)
 {
+    struct tbufs t;
+    t.in_sz = lw_round_up(band_in_bytes(ln, ln->band, pix), c->R);
+    t.out_sz = lw_round_up((uint64_t)ln->band * (uint64_t)ln->g.OW * opix, c->R);
+    t.nbuf = ln->nbuf > 1 ? 2 : 1;
+    return t;
+}
+
+static uint64_t tin(const struct tbufs *t, uint64_t k)
+{
+    return (k % (uint64_t)t->nbuf) * t->in_sz;
+}
+
+static uint64_t tout(const struct tbufs *t, uint64_t k)
+{
+    return (uint64_t)t->nbuf * t->in_sz + (k % (uint64_t)t->nbuf) * t->out_sz;
+}
+
+static void load_band(struct lw_ctx *c, int node, const struct lw_tensor *x,
+                      const struct lw_node *ln, int64_t img, int64_t oy0, int64_t bh, uint64_t pix,
+                      int32_t zx, uint64_t sram)
+{
+    const struct lw_geom *g = &ln->g;
+    uint64_t ps = x->pstride;
+    dpu_insn *i = lw_new_insn(c, node, DPU_OP_LOAD);
+    LW_SET(c, i, load, buf, DPU_BUF_ACT);
+    LW_SET(c, i, load, region, x->region);
+    LW_SET(c, i, load, pad_value, zx);
+    LW_SET(c, i, load, bytes, g->C);
+    LW_SET(c, i, load, sram_col_stride, pix);
+    LW_SET(c, i, load, sram_addr, sram);
+    if (ln->flat) { /* the pixels a 1x1 kernel reads: every sh-th row, every sw-th column */
+        LW_SET(c, i, load, rows, bh);
+        LW_SET(c, i, load, cols, g->OW);
+        LW_SET(c, i, load, ddr_off,
+               x->off + ((uint64_t)img * (uint64_t)g->H + (uint64_t)(oy0 * g->sh)) *
+                            (uint64_t)g->W * ps);
+        LW_SET(c, i, load, ddr_row_stride, (uint64_t)g->sh * (uint64_t)g->W * ps);
+        LW_SET(c, i, load, ddr_col_stride, (uint64_t)g->sw * ps);
+        LW_SET(c, i, load, sram_row_stride, (uint64_t)g->OW * pix);
+        return;
+    }
     int64_t iy0 = oy0 * g->sh - g->top;
     int64_t iy1 = (oy0 + bh - 1) * g->sh - g->top + (g->kh - 1) * g->dh;
     int64_t ptop = iy0 < 0 ? -iy0 : 0, pbot = iy1 > g->H - 1 ? iy1 - (g->H - 1) : 0;
     int64_t r0 = iy0 < 0 ? 0 : iy0, r1 = iy1 > g->H - 1 ? g->H - 1 : iy1;
     if (r1 < r0)
         lw_ice(c, "band at output row %lld reads no input row", (long long)oy0);
-    uint64_t ps = x->pstride, wp = (uint64_t)(g->left + g->W + g->right);
-    dpu_insn *i = lw_new_insn(c, node, DPU_OP_LOAD);
-    LW_SET(c, i, load, buf, DPU_BUF_ACT);
-    LW_SET(c, i, load, region, x->region);
+    uint64_t wp = (uint64_t)(g->left + g->W + g->right);
     LW_SET(c, i, load, pad_top, ptop);
     LW_SET(c, i, load, pad_bottom, pbot);
     LW_SET(c, i, load, pad_left, g->left);
     LW_SET(c, i, load, pad_right, g->right);
-    LW_SET(c, i, load, pad_value, zx);
     LW_SET(c, i, load, rows, r1 - r0 + 1);
     LW_SET(c, i, load, cols, g->W);
     LW_SET(c, i, load, ddr_off,
            x->off + ((uint64_t)img * (uint64_t)g->H + (uint64_t)r0) * (uint64_t)g->W * ps);
     LW_SET(c, i, load, ddr_row_stride, (uint64_t)g->W * ps);
     LW_SET(c, i, load, ddr_col_stride, ps);
-    LW_SET(c, i, load, bytes, g->C);
-    LW_SET(c, i, load, sram_col_stride, pix);
-    LW_SET(c, i, load, sram_addr, 0);
     LW_SET(c, i, load, sram_row_stride, wp * pix);
 }
 
 static void save_band(struct lw_ctx *c, int node, const struct lw_tensor *y,
                       const struct lw_geom *g, int64_t img, int64_t oy0, int64_t bh, uint64_t obase,
-                      uint64_t opix)
+                      uint64_t opix, int64_t bytes)
 {
     uint64_t ps = y->pstride;
     dpu_insn *i = lw_new_insn(c, node, DPU_OP_SAVE);
@@ -86,7 +130,7 @@ static void save_band(struct lw_ctx *c, int node, const struct lw_tensor *y,
     LW_SET(c, i, save, region, y->region);
     LW_SET(c, i, save, rows, bh);
     LW_SET(c, i, save, cols, g->OW);
-    LW_SET(c, i, save, bytes, g->M);
+    LW_SET(c, i, save, bytes, bytes);
     LW_SET(c, i, save, ddr_off,
            y->off + ((uint64_t)img * (uint64_t)g->OH + (uint64_t)oy0) * (uint64_t)g->OW * ps);
     LW_SET(c, i, save, ddr_row_stride, (uint64_t)g->OW * ps);
@@ -96,18 +140,115 @@ static void save_band(struct lw_ctx *c, int node, const struct lw_tensor *y,
     LW_SET(c, i, save, sram_row_stride, (uint64_t)g->OW * opix);
 }
 
+/* Everything the CONV emitter needs about one layer. */
+struct cv {
+    struct lw_ctx *c;
+    const struct lw_node *ln;
+    int node;
+    struct dpu_qp_conv qp;
+    uint64_t R, C, taps, nci, nco, blk, pix, opix;
+    uint64_t woff, poff;   /* CONST offsets of weights and records */
+    uint64_t wbase, pbase; /* WGT / PARAM base of stationary weights / records */
+    uint64_t whalf, kc;    /* streamed: WGT bytes per chunk slot, input blocks per chunk */
+    uint64_t nchunks;      /* streamed: chunks per tile */
+    uint64_t nslots;       /* streamed: 2 (ping-pong) or 1 */
+};
+
+/* Streamed weights: chunk j of a tile is output block b = j / per_b, input blocks
+ * [k0, k1); chunk q (counted over the whole layer) goes to WGT slot q % nslots. */
+static void chunk_of(const struct cv *v, uint64_t j, uint64_t *b, uint64_t *k0, uint64_t *k1)
+{
+    uint64_t per_b = (v->nci + v->kc - 1) / v->kc;
+    *b = j / per_b;
+    *k0 = (j % per_b) * v->kc;
+    *k1 = *k0 + v->kc < v->nci ? *k0 + v->kc : v->nci;
+}
+
+static void load_chunk(struct cv *v, uint64_t q)
+{
+    uint64_t b, k0, k1;
+    chunk_of(v, q % v->nchunks, &b, &k0, &k1);
+    uint64_t slot = (q % v->nslots) * v->whalf;
+    lw_load_flat(v->c, v->node, DPU_BUF_WGT, DPU_REGION_CONST, v->woff + (b * v->nci + k0) * v->blk,
+                 (k1 - k0) * v->blk, slot, (uint32_t)(v->R * v->C));
+    if (!v->ln->param_all && k0 == 0) /* this block's records, in PARAM half b % 2 */
+        lw_load_flat(v->c, v->node, DPU_BUF_PARAM, DPU_REGION_CONST, v->poff + b * v->C * 16,
+                     v->C * 16, (b % 2) * v->C * 16, 16);
+}
+
+/* CONVs of output block b, input blocks [k0, k1) whose weights start at WGT waddr0 (block k0),
+ * for the tile at ACT in (input) / out (output) of bh rows. */
+static void emit_convs(struct cv *v, uint64_t b, uint64_t k0, uint64_t k1, uint64_t waddr0,
+                       uint64_t in, uint64_t out, int64_t bh)
+{
+    struct lw_ctx *c = v->c;
+    const struct lw_geom *g = &v->ln->g;
+    uint64_t param = v->ln->param_all ? v->pbase + b * v->C : (b % 2) * v->C;
+    uint64_t P = (uint64_t)bh * (uint64_t)g->OW;
+    uint64_t pstep = v->ln->flat ? 1023 : P, kstep = v->ln->flat ? 15 : 1;
+    for (uint64_t p0 = 0; p0 < P; p0 += pstep) {
+        uint64_t pw = P - p0 < pstep ? P - p0 : pstep;
+        for (uint64_t k = k0; k < k1; k += kstep) {
+            uint64_t kn = k1 - k < kstep ? k1 - k : kstep;
+            dpu_insn *i = lw_new_insn(c, v->node, DPU_OP_CONV);
+            LW_SET(c, i, conv, accumulate, k > 0);
+            LW_SET(c, i, conv, wgt_addr, waddr0 + (k - k0) * v->blk);
+            if (v->ln->flat) { /* one row of pw pixels; tap t reads input block k + t */
+                LW_SET(c, i, conv, kh, kn);
+                LW_SET(c, i, conv, kw, 1);
+                LW_SET(c, i, conv, stride_h, 1);
+                LW_SET(c, i, conv, stride_w, 1);
+                LW_SET(c, i, conv, dil_h, 1);
+                LW_SET(c, i, conv, dil_w, 1);
+                LW_SET(c, i, conv, oh, 1);
+                LW_SET(c, i, conv, ow, pw);
+                LW_SET(c, i, conv, act_addr, in + p0 * v->pix + k * v->R);
+                LW_SET(c, i, conv, act_col_stride, v->pix);
+                LW_SET(c, i, conv, act_row_stride, v->R);
+            } else {
+                uint64_t wp = (uint64_t)(g->left + g->W + g->right);
+                LW_SET(c, i, conv, kh, g->kh);
+                LW_SET(c, i, conv, kw, g->kw);
+                LW_SET(c, i, conv, stride_h, g->sh);
+                LW_SET(c, i, conv, stride_w, g->sw);
+                LW_SET(c, i, conv, dil_h, g->dh);
+                LW_SET(c, i, conv, dil_w, g->dw);
+                LW_SET(c, i, conv, oh, bh);
+                LW_SET(c, i, conv, ow, g->OW);
+                LW_SET(c, i, conv, act_addr, in + k * v->R);
+                LW_SET(c, i, conv, act_col_stride, v->pix);
+                LW_SET(c, i, conv, act_row_stride, wp * v->pix);
+            }
+            LW_SET(c, i, conv, acc_addr, p0);
+            if (k + kn == v->nci) {
+                LW_SET(c, i, conv, post, 1);
+                LW_SET(c, i, conv, param_addr, param);
+                LW_SET(c, i, conv, out_zp, v->qp.zy);
+                LW_SET(c, i, conv, out_addr, out + p0 * v->opix + b * v->C);
+                LW_SET(c, i, conv, out_pstride, v->opix);
+                LW_SET(c, i, conv, clamp_lo, v->qp.lo);
+                LW_SET(c, i, conv, clamp_hi, v->qp.hi);
+            }
+        }
+    }
+}
+
 int lw_isel_conv(struct lw_ctx *c, size_t n)
 {
     const struct dpu_gnode *gn = &c->g->nodes[n];
     const struct lw_node *ln = &c->nodes[n];
     const struct lw_geom *g = &ln->g;
-    struct dpu_qp_conv qp;
-    int err = dpu_qplan_conv(c->g, gn, &qp, c->d);
+    struct cv v;
+    memset(&v, 0, sizeof v);
+    v.c = c, v.ln = ln, v.node = (int)n;
+    int err = dpu_qplan_conv(c->g, gn, &v.qp, c->d);
     if (err)
         return err;
     uint64_t R = c->R, C = c->C, taps = (uint64_t)g->kh * (uint64_t)g->kw;
     uint64_t nci = lw_round_up((uint64_t)g->C, R) / R, nco = lw_round_up((uint64_t)g->M, C) / C;
     uint64_t blk = taps * R * C, wbytes = nco * nci * blk;
+    v.R = R, v.C = C, v.taps = taps, v.nci = nci, v.nco = nco, v.blk = blk;
+    v.pix = nci * R, v.opix = nco * C;
     const int8_t *w = c->g->tensors[gn->inputs[1]].data;
     const int32_t *bias = bias_of(c, gn);
 
@@ -117,74 +258,75 @@ int lw_isel_conv(struct lw_ctx *c, size_t n)
         lw_ice(c, "out of memory packing weights");
     for (int64_t m = 0; m < g->M; m++) {
         int64_t S = 0;
-        for (int64_t ci = 0; ci < g->C; ci++)
+        uint64_t b = (uint64_t)m / C, col = (uint64_t)m % C;
+        for (int64_t ci = 0; ci < g->C; ci++) {
+            uint64_t k = (uint64_t)ci / R, lane = (uint64_t)ci % R;
+            const int8_t *src = w + (m * g->C + ci) * (int64_t)taps;
+            uint8_t *dst = pk + ((b * nci + k) * taps) * R * C + lane * C + col;
             for (uint64_t t = 0; t < taps; t++) {
-                int8_t v = w[(m * g->C + ci) * (int64_t)taps + (int64_t)t];
-                S += v;
-                uint64_t b = (uint64_t)m / C, k = (uint64_t)ci / R;
-                pk[((b * nci + k) * taps + t) * R * C + ((uint64_t)ci % R) * C + (uint64_t)m % C] =
-                    (uint8_t)v;
+                S += src[t];
+                dst[t * R * C] = (uint8_t)src[t];
             }
-        put_record(rec + 16 * m, bias ? bias[m] : 0, qp.zx, S, qp.ch[m]);
+        }
+        put_record(rec + 16 * m, bias ? bias[m] : 0, v.qp.zx, S, v.qp.ch[m]);
     }
-    uint64_t woff = lw_add_const(c, pk, wbytes), poff = lw_add_const(c, rec, nco * C * 16);
+    v.woff = lw_add_const(c, pk, wbytes), v.poff = lw_add_const(c, rec, nco * C * 16);
     free(pk);
     free(rec);
 
-    int node = (int)n;
+    /* Stationary weights and records alternate between the buffers' halves from layer to
+     * layer when they fit one, so the next layer's loads need not wait for this layer. */
+    uint64_t wgt = c->p->wgt_buf_bytes, prm = c->p->param_buf_records;
+    v.wbase = (wbytes <= wgt / 2 && n % 2) ? lw_round_up(wgt / 2, C) : 0;
+    v.pbase = (nco * C <= prm / 2 && n % 2) ? prm / 2 : 0;
     if (ln->wgt_all)
-        lw_load_flat(c, node, DPU_BUF_WGT, DPU_REGION_CONST, woff, wbytes, 0, (uint32_t)(R * C));
-    if (ln->param_all)
-        lw_load_flat(c, node, DPU_BUF_PARAM, DPU_REGION_CONST, poff, nco * C * 16, 0, 16);
-    uint64_t pix = nci * R, opix = nco * C;
-    uint64_t wp = (uint64_t)(g->left + g->W + g->right);
-    uint64_t obase = lw_round_up(band_in_bytes(g, ln->band, pix), R);
-    const struct lw_tensor *x = &c->tensors[gn->inputs[0]], *y = &c->tensors[gn->outputs[0]];
-    for (int64_t img = 0; img < g->N; img++) {
-        for (int64_t oy0 = 0; oy0 < g->OH; oy0 += ln->band) {
-            int64_t bh = g->OH - oy0 < ln->band ? g->OH - oy0 : ln->band;
-            load_band(c, node, x, g, img, oy0, bh, pix, qp.zx);
-            for (uint64_t b = 0; b < nco; b++) {
-                if (!ln->param_all)
-                    lw_load_flat(c, node, DPU_BUF_PARAM, DPU_REGION_CONST, poff + b * C * 16,
-                                 C * 16, 0, 16);
-                for (uint64_t k = 0; k < nci; k++) {
-                    uint64_t waddr = (b * nci + k) * blk;
-                    if (!ln->wgt_all) {
-                        lw_load_flat(c, node, DPU_BUF_WGT, DPU_REGION_CONST, woff + waddr, blk, 0,
-                                     (uint32_t)(R * C));
-                        waddr = 0;
-                    }
-                    dpu_insn *i = lw_new_insn(c, node, DPU_OP_CONV);
-                    LW_SET(c, i, conv, accumulate, k > 0);
-                    LW_SET(c, i, conv, kh, g->kh);
-                    LW_SET(c, i, conv, kw, g->kw);
-                    LW_SET(c, i, conv, stride_h, g->sh);
-                    LW_SET(c, i, conv, stride_w, g->sw);
-                    LW_SET(c, i, conv, dil_h, g->dh);
-                    LW_SET(c, i, conv, dil_w, g->dw);
-                    LW_SET(c, i, conv, oh, bh);
-                    LW_SET(c, i, conv, ow, g->OW);
-                    LW_SET(c, i, conv, act_addr, k * R);
-                    LW_SET(c, i, conv, act_col_stride, pix);
-                    LW_SET(c, i, conv, act_row_stride, wp * pix);
-                    LW_SET(c, i, conv, wgt_addr, waddr);
-                    LW_SET(c, i, conv, acc_addr, 0);
-                    if (k == nci - 1) {
-                        LW_SET(c, i, conv, post, 1);
-                        LW_SET(c, i, conv, param_addr, ln->param_all ? b * C : 0);
-                        LW_SET(c, i, conv, out_zp, qp.zy);
-                        LW_SET(c, i, conv, out_addr, obase + b * C);
-                        LW_SET(c, i, conv, out_pstride, opix);
-                        LW_SET(c, i, conv, clamp_lo, qp.lo);
-                        LW_SET(c, i, conv, clamp_hi, qp.hi);
-                    }
-                }
-            }
-            save_band(c, node, y, g, img, oy0, bh, obase, opix);
-        }
+        lw_load_flat(c, v.node, DPU_BUF_WGT, DPU_REGION_CONST, v.woff, wbytes, v.wbase,
+                     (uint32_t)(R * C));
+    else {
+        v.nslots = blk <= wgt / 2 ? 2 : 1;
+        v.whalf = v.nslots == 2 ? wgt / 2 / C * C : 0;
+        uint64_t room = v.nslots == 2 ? v.whalf : wgt;
+        v.kc = room / blk < nci ? room / blk : nci;
+        if (v.kc < 1)
+            lw_ice(c, "node '%s': one weight block does not fit WGT", gn->name);
+        v.nchunks = nco * ((nci + v.kc - 1) / v.kc);
     }
-    dpu_qp_conv_free(&qp);
+    if (ln->param_all)
+        lw_load_flat(c, v.node, DPU_BUF_PARAM, DPU_REGION_CONST, v.poff, nco * C * 16, v.pbase * 16,
+                     16);
+
+    struct tbufs tb = tile_bufs(c, ln, v.pix, v.opix);
+    const struct lw_tensor *x = &c->tensors[gn->inputs[0]], *y = &c->tensors[gn->outputs[0]];
+    int64_t tiles_per_img = (g->OH + ln->band - 1) / ln->band;
+    uint64_t ntiles = (uint64_t)(g->N * tiles_per_img), q = 0;
+    if (!ln->wgt_all)
+        load_chunk(&v, 0);
+    for (uint64_t k = 0; k < ntiles; k++) {
+        int64_t img = (int64_t)k / tiles_per_img, oy0 = ((int64_t)k % tiles_per_img) * ln->band;
+        int64_t bh = g->OH - oy0 < ln->band ? g->OH - oy0 : ln->band;
+        if (k == 0 || tb.nbuf == 1)
+            load_band(c, v.node, x, ln, img, oy0, bh, v.pix, v.qp.zx, tin(&tb, k));
+        if (tb.nbuf == 2 && k + 1 < ntiles) { /* prefetch the next tile into the other set */
+            int64_t ni = (int64_t)(k + 1) / tiles_per_img;
+            int64_t ny = ((int64_t)(k + 1) % tiles_per_img) * ln->band;
+            int64_t nh = g->OH - ny < ln->band ? g->OH - ny : ln->band;
+            load_band(c, v.node, x, ln, ni, ny, nh, v.pix, v.qp.zx, tin(&tb, k + 1));
+        }
+        if (ln->wgt_all) {
+            for (uint64_t b = 0; b < nco; b++)
+                emit_convs(&v, b, 0, nci, v.wbase + b * nci * blk, tin(&tb, k), tout(&tb, k), bh);
+        } else {
+            for (uint64_t j = 0; j < v.nchunks; j++, q++) {
+                if (q + 1 < ntiles * v.nchunks) /* the next chunk loads while this one runs */
+                    load_chunk(&v, q + 1);
+                uint64_t b, k0, k1;
+                chunk_of(&v, j, &b, &k0, &k1);
+                emit_convs(&v, b, k0, k1, (q % v.nslots) * v.whalf, tin(&tb, k), tout(&tb, k), bh);
+            }
+        }
+        save_band(c, v.node, y, g, img, oy0, bh, tout(&tb, k), v.opix, g->M);
+    }
+    dpu_qp_conv_free(&v.qp);
     return 0;
 }
 
@@ -218,37 +360,49 @@ int lw_isel_dw(struct lw_ctx *c, size_t n)
     free(pk);
     free(rec);
     int node = (int)n;
-    lw_load_flat(c, node, DPU_BUF_WGT, DPU_REGION_CONST, woff, nvec * taps * R, 0, (uint32_t)R);
-    lw_load_flat(c, node, DPU_BUF_PARAM, DPU_REGION_CONST, poff, cpad * 16, 0, 16);
+    uint64_t wbytes = nvec * taps * R, wgt = c->p->wgt_buf_bytes;
+    uint64_t prm = c->p->param_buf_records;
+    uint64_t wbase = (wbytes <= wgt / 2 && n % 2) ? lw_round_up(wgt / 2, R) : 0;
+    uint64_t pbase = (cpad <= prm / 2 && n % 2) ? prm / 2 : 0;
+    lw_load_flat(c, node, DPU_BUF_WGT, DPU_REGION_CONST, woff, wbytes, wbase, (uint32_t)R);
+    lw_load_flat(c, node, DPU_BUF_PARAM, DPU_REGION_CONST, poff, cpad * 16, pbase * 16, 16);
     uint64_t wp = (uint64_t)(g->left + g->W + g->right);
-    uint64_t obase = lw_round_up(band_in_bytes(g, ln->band, cpad), R);
+    struct tbufs tb = tile_bufs(c, ln, cpad, cpad);
     const struct lw_tensor *x = &c->tensors[gn->inputs[0]], *y = &c->tensors[gn->outputs[0]];
-    for (int64_t img = 0; img < g->N; img++) {
-        for (int64_t oy0 = 0; oy0 < g->OH; oy0 += ln->band) {
-            int64_t bh = g->OH - oy0 < ln->band ? g->OH - oy0 : ln->band;
-            load_band(c, node, x, g, img, oy0, bh, cpad, qp.zx);
-            dpu_insn *i = lw_new_insn(c, node, DPU_OP_DWCONV);
-            LW_SET(c, i, dwconv, kh, g->kh);
-            LW_SET(c, i, dwconv, kw, g->kw);
-            LW_SET(c, i, dwconv, stride_h, g->sh);
-            LW_SET(c, i, dwconv, stride_w, g->sw);
-            LW_SET(c, i, dwconv, dil_h, g->dh);
-            LW_SET(c, i, dwconv, dil_w, g->dw);
-            LW_SET(c, i, dwconv, oh, bh);
-            LW_SET(c, i, dwconv, ow, g->OW);
-            LW_SET(c, i, dwconv, nvec, nvec);
-            LW_SET(c, i, dwconv, act_addr, 0);
-            LW_SET(c, i, dwconv, act_col_stride, cpad);
-            LW_SET(c, i, dwconv, act_row_stride, wp * cpad);
-            LW_SET(c, i, dwconv, wgt_addr, 0);
-            LW_SET(c, i, dwconv, param_addr, 0);
-            LW_SET(c, i, dwconv, out_zp, qp.zy);
-            LW_SET(c, i, dwconv, clamp_lo, qp.lo);
-            LW_SET(c, i, dwconv, clamp_hi, qp.hi);
-            LW_SET(c, i, dwconv, out_addr, obase);
-            LW_SET(c, i, dwconv, out_pstride, cpad);
-            save_band(c, node, y, g, img, oy0, bh, obase, cpad);
+    int64_t tiles_per_img = (g->OH + ln->band - 1) / ln->band;
+    uint64_t ntiles = (uint64_t)(g->N * tiles_per_img);
+    for (uint64_t k = 0; k < ntiles; k++) {
+        int64_t img = (int64_t)k / tiles_per_img, oy0 = ((int64_t)k % tiles_per_img) * ln->band;
+        int64_t bh = g->OH - oy0 < ln->band ? g->OH - oy0 : ln->band;
+        if (k == 0 || tb.nbuf == 1)
+            load_band(c, node, x, ln, img, oy0, bh, cpad, qp.zx, tin(&tb, k));
+        if (tb.nbuf == 2 && k + 1 < ntiles) {
+            int64_t ni = (int64_t)(k + 1) / tiles_per_img;
+            int64_t ny = ((int64_t)(k + 1) % tiles_per_img) * ln->band;
+            int64_t nh = g->OH - ny < ln->band ? g->OH - ny : ln->band;
+            load_band(c, node, x, ln, ni, ny, nh, cpad, qp.zx, tin(&tb, k + 1));
         }
+        dpu_insn *i = lw_new_insn(c, node, DPU_OP_DWCONV);
+        LW_SET(c, i, dwconv, kh, g->kh);
+        LW_SET(c, i, dwconv, kw, g->kw);
+        LW_SET(c, i, dwconv, stride_h, g->sh);
+        LW_SET(c, i, dwconv, stride_w, g->sw);
+        LW_SET(c, i, dwconv, dil_h, g->dh);
+        LW_SET(c, i, dwconv, dil_w, g->dw);
+        LW_SET(c, i, dwconv, oh, bh);
+        LW_SET(c, i, dwconv, ow, g->OW);
+        LW_SET(c, i, dwconv, nvec, nvec);
+        LW_SET(c, i, dwconv, act_addr, tin(&tb, k));
+        LW_SET(c, i, dwconv, act_col_stride, cpad);
+        LW_SET(c, i, dwconv, act_row_stride, wp * cpad);
+        LW_SET(c, i, dwconv, wgt_addr, wbase);
+        LW_SET(c, i, dwconv, param_addr, pbase);
+        LW_SET(c, i, dwconv, out_zp, qp.zy);
+        LW_SET(c, i, dwconv, clamp_lo, qp.lo);
+        LW_SET(c, i, dwconv, clamp_hi, qp.hi);
+        LW_SET(c, i, dwconv, out_addr, tout(&tb, k));
+        LW_SET(c, i, dwconv, out_pstride, cpad);
+        save_band(c, node, y, g, img, oy0, bh, tout(&tb, k), cpad, g->C);
     }
     dpu_qp_conv_free(&qp);
     return 0;

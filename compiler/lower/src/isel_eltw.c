@@ -72,9 +72,20 @@ int lw_isel_eltw(struct lw_ctx *c, size_t n)
     uint64_t lenmax = ((UINT64_C(1) << 20) - 1) / R * R;
     if (cap > lenmax)
         cap = lenmax;
-    uint64_t boff = kind == LW_ELTW ? cap : base;
-    for (uint64_t off = 0; off < y->size; off += cap) {
+    /* Two sets of chunk buffers (ping-pong), so that chunk i+1 loads while chunk i computes
+     * and chunk i-1 saves; about 8 chunks when the tensor is large, to overlap most of it. */
+    uint64_t set = cap / 2 / R * R, want = lw_round_up((y->size + 7) / 8, R);
+    if (set >= R)
+        cap = kind == LW_ELTW ? set / 2 / R * R : set;
+    if (cap > want && want >= 4096)
+        cap = want;
+    if (cap < R)
+        lw_ice(c, "node '%s': ACT too small for element-wise chunks", gn->name);
+    uint64_t base0 = base, k = 0;
+    for (uint64_t off = 0; off < y->size; off += cap, k++) {
         uint64_t len = y->size - off < cap ? y->size - off : cap;
+        base = base0 + (set >= R ? (k % 2) * set : 0);
+        uint64_t boff = kind == LW_ELTW ? base + cap : base;
         lw_load_flat(c, node, DPU_BUF_ACT, a->region, a->off + off, len, base, (uint32_t)R);
         if (kind == LW_ELTW)
             lw_load_flat(c, node, DPU_BUF_ACT, b->region, b->off + off, len, boff, (uint32_t)R);

@@ -40,6 +40,9 @@ enum lw_kind {
     LW_ELTW,    /* Add, Mul: ELTW */
     LW_RESCALE, /* Relu, Relu6, Clip: ELTW ADD of x with itself, M1 = 0 */
     LW_LUT,     /* LeakyRelu, Sigmoid, ...: LUTLD + LUT */
+    LW_VIEW,    /* Flatten, Reshape: no instructions, the output is the input's bytes */
+    LW_CONCAT,  /* channel Concat: producers write into their slices; copies where not */
+    LW_GROUP,   /* grouped Conv2D (1 < group, not depthwise): CONV per channel slice */
 };
 
 /* Geometry of a windowed op (conv, depthwise, pool) in NHWC terms. FullyConnected is a 1x1
@@ -57,6 +60,9 @@ struct lw_node {
     int band;         /* output rows per tile (windowed kinds) */
     bool wgt_all;     /* all weights fit WGT at once (LW_CONV) */
     bool param_all;   /* all PARAM records fit at once (LW_CONV) */
+    int nbuf;         /* tile buffers in ACT: 2 = ping-pong halves (double buffering), 1 = one */
+    bool flat;        /* LW_CONV 1x1 without padding: a tile is one row of pixels, input
+                       * channel blocks are the kernel's taps (fewer, longer CONVs) */
     size_t insn_first, insn_count;
 };
 
@@ -72,6 +78,12 @@ struct lw_tensor {
     int region;
     uint64_t off, size;
     uint32_t prog_index;
+    /* A tensor living inside another one's DDR bytes (a view, or a slice of a Concat output
+     * written in place): that tensor and the byte offset in it; -1 for its own buffer. */
+    int32_t alias;
+    uint64_t alias_off;
+    bool in_place;             /* Concat input written by its producer straight into the output */
+    int live_first, live_last; /* nodes (execution order) defining and last using the bytes */
 };
 
 struct lw_step {
@@ -133,6 +145,13 @@ int lw_geom_of(const struct lw_ctx *c, const struct dpu_gnode *n, enum lw_kind k
 /* The largest band of output rows whose tile fits the preset's buffers and field ranges, or
  * 0 when not even one row fits (why then says what does not fit). */
 int lw_choose_band(const struct lw_ctx *c, size_t n, char *why, size_t cap);
+/* Does a tile of bh output rows fit with nbuf sets of tile buffers (ln->flat as set)? */
+bool lw_band_fits(const struct lw_ctx *c, const struct lw_node *ln, int64_t bh, int nbuf, char *why,
+                  size_t cap);
+/* Estimated cycles (docs/architecture.md, timing model) of DDR transfers of nruns runs of
+ * run bytes, and of one CONV of T taps over P pixels (lw_cost.c). */
+uint64_t lw_cost_ddr(const struct lw_ctx *c, uint64_t nruns, uint64_t run);
+uint64_t lw_cost_conv(const struct lw_ctx *c, uint64_t T, uint64_t P);
 
 /* Instruction building (lw_emit_util.c). */
 dpu_insn *lw_new_insn(struct lw_ctx *c, int node, unsigned opcode);
@@ -161,6 +180,8 @@ int lw_isel_conv(struct lw_ctx *c, size_t n);
 int lw_isel_dw(struct lw_ctx *c, size_t n);
 int lw_isel_pool(struct lw_ctx *c, size_t n);
 int lw_isel_eltw(struct lw_ctx *c, size_t n);
+int lw_isel_concat(struct lw_ctx *c, size_t n);
+int lw_isel_group(struct lw_ctx *c, size_t n);
 
 /* CPU steps: the model.q8 subgraph of nodes [first, last] (lw_cpu_step.c). */
 int lw_cpu_subgraph(struct lw_ctx *c, size_t first, size_t last, uint8_t **q8, size_t *len,

@@ -80,9 +80,9 @@ static uint64_t cpad_of(const struct lw_ctx *c, int64_t ch)
     return lw_round_up((uint64_t)ch, c->R);
 }
 
-/* Does a band of bh output rows fit? Sets why when not. */
-static bool band_fits(const struct lw_ctx *c, const struct lw_node *ln, int64_t bh, char *why,
-                      size_t cap)
+/* Does a band of bh output rows fit, nbuf times (ping-pong halves)? Sets why when not. */
+bool lw_band_fits(const struct lw_ctx *c, const struct lw_node *ln, int64_t bh, int nbuf, char *why,
+                  size_t cap)
 {
     const struct lw_geom *g = &ln->g;
     const struct dpu_preset *p = c->p;
@@ -97,7 +97,7 @@ static bool band_fits(const struct lw_ctx *c, const struct lw_node *ln, int64_t 
         if (in_rows > (uint64_t)g->H)
             in_rows = (uint64_t)g->H;
     } else {
-        if (ln->kind == LW_CONV) {
+        if (ln->kind == LW_CONV || ln->kind == LW_GROUP) {
             pix = lw_round_up((uint64_t)g->C, R);
             opix = lw_round_up((uint64_t)g->M, C);
             if (taps * R * C > p->wgt_buf_bytes)
@@ -121,8 +121,10 @@ static bool band_fits(const struct lw_ctx *c, const struct lw_node *ln, int64_t 
     if (wp * pix >= (1u << 20) || (uint64_t)g->OW * opix >= (1u << 20))
         return NOFIT("a row of the tile is too long for the stride fields");
     in_bytes = in_rows * wp * pix;
+    if (ln->flat) /* only the pixels the 1x1 kernel reads, one row */
+        in_bytes = (uint64_t)bh * (uint64_t)g->OW * pix;
     out_bytes = (uint64_t)bh * (uint64_t)g->OW * opix;
-    if (lw_round_up(in_bytes, R) + out_bytes > p->act_buf_bytes)
+    if ((lw_round_up(in_bytes, R) + out_bytes) * (uint64_t)nbuf > p->act_buf_bytes)
         return NOFIT("%llu input and %llu output bytes do not fit ACT (%u bytes)",
                      (unsigned long long)in_bytes, (unsigned long long)out_bytes,
                      (unsigned)p->act_buf_bytes);
@@ -132,16 +134,16 @@ static bool band_fits(const struct lw_ctx *c, const struct lw_node *ln, int64_t 
 int lw_choose_band(const struct lw_ctx *c, size_t n, char *why, size_t cap)
 {
     const struct lw_node *ln = &c->nodes[n];
-    if (ln->kind != LW_CONV && ln->kind != LW_DW && ln->kind != LW_POOL)
+    if (ln->kind != LW_CONV && ln->kind != LW_DW && ln->kind != LW_POOL && ln->kind != LW_GROUP)
         return 1;
     int64_t hi = ln->g.OH < 1023 ? ln->g.OH : 1023;
-    if (!band_fits(c, ln, 1, why, cap))
+    if (!lw_band_fits(c, ln, 1, 1, why, cap))
         return 0;
     int64_t lo = 1; /* fits */
     while (lo < hi) {
         int64_t mid = (lo + hi + 1) / 2;
         char tmp[200]; /* the reason is discarded: only whether the band fits matters */
-        if (band_fits(c, ln, mid, tmp, sizeof tmp))
+        if (lw_band_fits(c, ln, mid, 1, tmp, sizeof tmp))
             lo = mid;
         else
             hi = mid - 1;

@@ -72,7 +72,7 @@ static int add_steps(struct lw_ctx *c)
     }
     for (size_t n = 0; n < g->nnodes; n++) {
         const struct lw_node *ln = &c->nodes[n];
-        if (ln->kind == LW_CPU)
+        if (ln->kind == LW_CPU || ln->insn_count == 0) /* views, in-place concats */
             continue;
         struct dpu_prog_range r = {ln->insn_first, ln->insn_count};
         int err = dpu_program_add_layer(c->prog, g->nodes[n].name, dpu_node_op_name(g->nodes[n].op),

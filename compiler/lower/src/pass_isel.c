@@ -20,6 +20,9 @@ int lw_pass_isel(struct lw_ctx *c)
             case LW_DW:
                 err = lw_isel_dw(c, n);
                 break;
+            case LW_GROUP:
+                err = lw_isel_group(c, n);
+                break;
             case LW_POOL:
                 err = lw_isel_pool(c, n);
                 break;
@@ -27,6 +30,12 @@ int lw_pass_isel(struct lw_ctx *c)
             case LW_RESCALE:
             case LW_LUT:
                 err = lw_isel_eltw(c, n);
+                break;
+            case LW_VIEW:
+                err = 0; /* the output is the input's bytes (pass layout) */
+                break;
+            case LW_CONCAT:
+                err = lw_isel_concat(c, n);
                 break;
             default:
                 lw_ice(c, "node '%s' in an accelerator step has no lowering", c->g->nodes[n].name);

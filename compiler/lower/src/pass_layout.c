@@ -2,12 +2,91 @@
  * tensor that an accelerator node reads or writes is NHWC with channels padded to a multiple
  * of R (element (n,c,h,w) at ((n*H+h)*W+w)*cpad + c); everything else is dense NCHW (the
  * 2-D input and output of FullyConnected: rows of K bytes). CPU steps see the layout in the
- * tensor table and the runtime converts. */
+ * tensor table and the runtime converts.
+ *
+ * Then the tensors that live inside another one's bytes (lw_tensor.alias):
+ *  - the output of a view (Flatten, Reshape) is its input's bytes, with the input's pixel
+ *    stride (a folded Flatten's FullyConnected reads the NHWC pixels);
+ *  - an input of a channel Concat written in place: its producer SAVEs straight into the
+ *    output, at the input's channel offset and with the output's pixel stride.
+ * Such tensors have no entry of their own in the tensor table (their layout is not one the
+ * table can describe); pass ddr places them with the tensor they live in. */
+#include <string.h>
+
+#include "dpu/qmath.h"
 #include "lower.h"
+
+/* Concat input k of node n passes through unchanged (same scale and zero point, so the
+ * rescale is the identity on every int8 value). */
+static bool identity_rescale(const struct lw_ctx *c, size_t n, size_t k)
+{
+    struct dpu_qp_rescale p;
+    struct dpu_diag d;
+    dpu_diag_clear(&d);
+    if (dpu_qplan_concat_input(c->g, &c->g->nodes[n], k, &p, &d))
+        return false;
+    for (int x = -128; x <= 127; x++)
+        if (dpu_sat(dpu_rq(x - p.zx, p.rq.M, p.rq.s) + p.zy, p.lo, p.hi) != x)
+            return false;
+    return true;
+}
+
+/* Can tensor t (input k of Concat node n) be written by its producer straight into the
+ * output? Its producer must SAVE it pixel by pixel with the tensor's pixel stride and only its
+ * real channels (CONV, DWCONV, POOL do; the element-wise kinds write whole byte runs), every
+ * other reader must read it the same way (those kinds, or another Concat, which copies it
+ * from here), and nothing may need it as a tensor of its own (graph output, CPU step, twice
+ * in this Concat). */
+static bool can_write_in_place(const struct lw_ctx *c, size_t n, size_t k)
+{
+    const struct dpu_graph *g = c->g;
+    int32_t t = g->nodes[n].inputs[k];
+    const struct lw_tensor *lt = &c->tensors[t];
+    if (lt->producer < 0 || lt->graph_in || lt->graph_out || lt->alias >= 0)
+        return false;
+    enum lw_kind pk = c->nodes[lt->producer].kind;
+    if (pk != LW_CONV && pk != LW_DW && pk != LW_POOL)
+        return false;
+    for (size_t m = 0; m < g->nnodes; m++) {
+        const struct dpu_gnode *gm = &g->nodes[m];
+        for (size_t j = 0; j < gm->ninputs; j++) {
+            if (gm->inputs[j] != t || (m == n && j == k))
+                continue;
+            enum lw_kind mk = c->nodes[m].kind;
+            if (m == n || (mk != LW_CONV && mk != LW_DW && mk != LW_POOL && mk != LW_CONCAT))
+                return false;
+        }
+    }
+    return identity_rescale(c, n, k);
+}
+
+static void place_concat_inputs(struct lw_ctx *c, size_t n)
+{
+    const struct dpu_gnode *gn = &c->g->nodes[n];
+    int32_t y = gn->outputs[0];
+    uint64_t choff = 0;
+    for (size_t k = 0; k < gn->ninputs; k++) {
+        int32_t t = gn->inputs[k];
+        if (can_write_in_place(c, n, k)) {
+            struct lw_tensor *lt = &c->tensors[t];
+            lt->alias = y;
+            lt->alias_off = choff;
+            lt->pstride = c->tensors[y].pstride;
+            lt->in_place = true;
+            lt->in_prog = false;
+        }
+        choff += (uint64_t)c->g->tensors[t].dims[1];
+    }
+}
 
 int lw_pass_layout(struct lw_ctx *c)
 {
     const struct dpu_graph *g = c->g;
+    for (size_t t = 0; t < g->ntensors; t++) {
+        c->tensors[t].alias = -1;
+        c->tensors[t].alias_off = 0;
+        c->tensors[t].in_place = false;
+    }
     for (size_t n = 0; n < g->nnodes; n++) {
         const struct dpu_gnode *gn = &g->nodes[n];
         bool accel = c->nodes[n].kind != LW_CPU;
@@ -40,5 +119,19 @@ int lw_pass_layout(struct lw_ctx *c)
             lt->pstride = gt->rank == 2 ? (uint64_t)gt->dims[1] : 0;
         }
     }
+    /* Views first, in node order (a view of a view follows the chain), then Concat inputs. */
+    for (size_t n = 0; n < g->nnodes; n++) {
+        if (c->nodes[n].kind != LW_VIEW)
+            continue;
+        struct lw_tensor *y = &c->tensors[g->nodes[n].outputs[0]];
+        const struct lw_tensor *x = &c->tensors[g->nodes[n].inputs[0]];
+        y->alias = g->nodes[n].inputs[0];
+        y->alias_off = 0;
+        y->pstride = x->pstride;
+        y->in_prog = false;
+    }
+    for (size_t n = 0; n < g->nnodes; n++)
+        if (c->nodes[n].kind == LW_CONCAT)
+            place_concat_inputs(c, n);
     return 0;
 }

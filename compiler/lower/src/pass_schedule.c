@@ -1,10 +1,56 @@
-/* Pass schedule: dependency tokens. v0 serializes each segment: between two consecutive
- * instructions on different engines, the first signals the second's engine and the second
- * waits for the first's. Every instruction therefore happens-before the next (docs/isa.md,
- * ordering rule), every wait takes a token signalled just before it in the stream, no queue
- * ever holds more than one token, and all are empty at END (the token discipline).
- * Double buffering (overlapping the next tile's loads with this tile's compute) comes later. */
+/* Pass schedule: dependency tokens derived from the buffers and DDR bytes each instruction
+ * actually touches, so that engines overlap wherever the data allows (double buffering falls
+ * out of isel's ping-pong buffer placement and stream order).
+ *
+ * Per accelerator segment, in stream order, every instruction j (engine b) is compared with
+ * the earlier instructions i of other engines whose access extents overlap j's with at least
+ * one of the two writing (docs/isa.md, ordering rule). Each engine e carries a vector clock:
+ * know[b][e] is the last instruction of e that happens-before b's next instruction. When j
+ * needs i (engine e) and know[b][e] < i, j waits on e and i signals b. Because i > know[b][e]
+ * >= every earlier signaller on (e -> b), signals and waits of a queue pair up in stream order,
+ * every wait takes a token signalled earlier in the stream, and every queue is empty at END
+ * (the token discipline). When i's signal would put more than token_queue_depth tokens in the
+ * queue, the signal moves to a later instruction of e (still before j), which orders more, never
+ * less. Extents (lowest to highest byte) over-approximate the exact byte sets, which can only add
+ * order. CONST is never written, so reads of it are not recorded. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "lower.h"
+
+enum { SP_ACT, SP_WGT, SP_PARAM, SP_ACC, SP_LUT, SP_DDR, SP_COUNT = SP_DDR + DPU_REGION_COUNT };
+#define NE DPU_ENGINE_COUNT
+
+struct acc {
+    int space;
+    uint64_t lo, hi; /* [lo, hi) */
+    bool write;
+};
+
+struct entry {
+    uint64_t lo, hi;
+    size_t insn;
+    int engine;
+    bool write;
+};
+
+struct list {
+    struct entry *v;
+    size_t n, cap;
+};
+
+struct sched {
+    struct lw_ctx *c;
+    struct list sp[SP_COUNT];
+    long *vc; /* per instruction of the segment, NE clocks (stream indices, -1 none) */
+    long know[NE][NE];
+    long last[NE];   /* last instruction of each engine in the segment */
+    size_t *ord[NE]; /* instructions of each engine, in stream order */
+    size_t nord[NE];
+    size_t *pend[NE][NE]; /* waits of each queue in stream order (indices) */
+    size_t npend[NE][NE], cpend[NE][NE];
+    size_t base;
+};
 
 static int engine_of(const dpu_insn *i)
 {
@@ -21,20 +67,332 @@ static int engine_of(const dpu_insn *i)
     case DPU_OP_LUTLD:
     case DPU_OP_LUT:
         return DPU_ENGINE_MISC;
+    case DPU_OP_SYNC:
+        return (int)dpu_sync_get_engine(i);
     default:
-        return -1; /* END, SYNC: the fetch unit */
+        return -1; /* END */
+    }
+}
+
+static int buf_space(int buf)
+{
+    switch (buf) {
+    case DPU_BUF_ACT:
+        return SP_ACT;
+    case DPU_BUF_WGT:
+        return SP_WGT;
+    case DPU_BUF_PARAM:
+        return SP_PARAM;
+    default:
+        return SP_ACC;
+    }
+}
+
+/* Extent of a 2-D box of rows x cols items of n bytes. */
+static uint64_t box_end(uint64_t base, uint64_t rows, uint64_t rs, uint64_t cols, uint64_t cs,
+                        uint64_t n)
+{
+    return base + (rows - 1) * rs + (cols - 1) * cs + n;
+}
+
+/* The access extents of instruction in; returns how many (at most 6). */
+static int accesses(const struct lw_ctx *c, const dpu_insn *in, struct acc *a)
+{
+    uint64_t R = c->R, C = c->C, accb = 4 * (uint64_t)c->C;
+    int n = 0;
+#define ADD(s, l, h, w) (a[n++] = (struct acc){(s), (l), (h), (w)})
+    switch (dpu_insn_get_opcode(in)) {
+    case DPU_OP_LOAD: {
+        uint64_t H = dpu_load_get_pad_top(in) + dpu_load_get_rows(in) + dpu_load_get_pad_bottom(in);
+        uint64_t W = dpu_load_get_pad_left(in) + dpu_load_get_cols(in) + dpu_load_get_pad_right(in);
+        uint64_t s = dpu_load_get_sram_addr(in);
+        ADD(buf_space((int)dpu_load_get_buf(in)), s,
+            box_end(s, H, dpu_load_get_sram_row_stride(in), W, dpu_load_get_sram_col_stride(in),
+                    dpu_load_get_sram_col_stride(in)),
+            true);
+        int region = (int)dpu_load_get_region(in);
+        if (region != DPU_REGION_CONST) {
+            uint64_t o = dpu_load_get_ddr_off(in);
+            ADD(SP_DDR + region, o,
+                box_end(o, dpu_load_get_rows(in), dpu_load_get_ddr_row_stride(in),
+                        dpu_load_get_cols(in), dpu_load_get_ddr_col_stride(in),
+                        dpu_load_get_bytes(in)),
+                false);
+        }
+        break;
+    }
+    case DPU_OP_SAVE: {
+        uint64_t rows = dpu_save_get_rows(in), cols = dpu_save_get_cols(in);
+        uint64_t nb = dpu_save_get_bytes(in), s = dpu_save_get_sram_addr(in);
+        uint64_t o = dpu_save_get_ddr_off(in);
+        ADD(buf_space((int)dpu_save_get_buf(in)), s,
+            box_end(s, rows, dpu_save_get_sram_row_stride(in), cols,
+                    dpu_save_get_sram_col_stride(in), nb),
+            false);
+        ADD(SP_DDR + (int)dpu_save_get_region(in), o,
+            box_end(o, rows, dpu_save_get_ddr_row_stride(in), cols, dpu_save_get_ddr_col_stride(in),
+                    nb),
+            true);
+        break;
+    }
+    case DPU_OP_CONV: {
+        uint64_t kh = dpu_conv_get_kh(in), kw = dpu_conv_get_kw(in);
+        uint64_t oh = dpu_conv_get_oh(in), ow = dpu_conv_get_ow(in);
+        uint64_t IY = (oh - 1) * dpu_conv_get_stride_h(in) + (kh - 1) * dpu_conv_get_dil_h(in);
+        uint64_t IX = (ow - 1) * dpu_conv_get_stride_w(in) + (kw - 1) * dpu_conv_get_dil_w(in);
+        uint64_t aa = dpu_conv_get_act_addr(in);
+        ADD(SP_ACT, aa,
+            aa + IY * dpu_conv_get_act_row_stride(in) + IX * dpu_conv_get_act_col_stride(in) + R,
+            false);
+        uint64_t wa = dpu_conv_get_wgt_addr(in);
+        ADD(SP_WGT, wa, wa + kh * kw * R * C, false);
+        uint64_t e = dpu_conv_get_acc_addr(in);
+        ADD(SP_ACC, e * accb, (e + oh * ow) * accb, true);
+        if (dpu_conv_get_post(in)) {
+            uint64_t p = dpu_conv_get_param_addr(in), o = dpu_conv_get_out_addr(in);
+            ADD(SP_PARAM, 16 * p, 16 * (p + C), false);
+            ADD(SP_ACT, o, o + (oh * ow - 1) * dpu_conv_get_out_pstride(in) + C, true);
+            if (dpu_conv_get_lut(in))
+                ADD(SP_LUT, 0, 1, false);
+        }
+        break;
+    }
+    case DPU_OP_POOL: {
+        uint64_t nv = dpu_pool_get_nvec(in), ia = dpu_pool_get_in_addr(in);
+        uint64_t oh = dpu_pool_get_oh(in), ow = dpu_pool_get_ow(in);
+        uint64_t vt = dpu_pool_get_valid_top(in), vl = dpu_pool_get_valid_left(in);
+        uint64_t y1 = (oh - 1) * dpu_pool_get_stride_h(in) + dpu_pool_get_kh(in);
+        uint64_t x1 = (ow - 1) * dpu_pool_get_stride_w(in) + dpu_pool_get_kw(in);
+        if (y1 > vt + dpu_pool_get_valid_h(in))
+            y1 = vt + dpu_pool_get_valid_h(in);
+        if (x1 > vl + dpu_pool_get_valid_w(in))
+            x1 = vl + dpu_pool_get_valid_w(in);
+        if (y1 > vt && x1 > vl)
+            ADD(SP_ACT, ia,
+                ia + (y1 - 1 - vt) * dpu_pool_get_in_row_stride(in) +
+                    (x1 - 1 - vl) * dpu_pool_get_in_col_stride(in) + nv * R,
+                false);
+        uint64_t o = dpu_pool_get_out_addr(in), p = dpu_pool_get_param_addr(in);
+        ADD(SP_ACT, o, o + (oh * ow - 1) * dpu_pool_get_out_pstride(in) + nv * R, true);
+        ADD(SP_PARAM, 16 * p, 16 * (p + 1), false);
+        break;
+    }
+    case DPU_OP_ELTW: {
+        uint64_t len = dpu_eltw_get_len(in), p = dpu_eltw_get_param_addr(in);
+        ADD(SP_ACT, dpu_eltw_get_a_addr(in), dpu_eltw_get_a_addr(in) + len, false);
+        ADD(SP_ACT, dpu_eltw_get_b_addr(in), dpu_eltw_get_b_addr(in) + len, false);
+        ADD(SP_ACT, dpu_eltw_get_out_addr(in), dpu_eltw_get_out_addr(in) + len, true);
+        ADD(SP_PARAM, 16 * p, 16 * (p + 2), false);
+        if (dpu_eltw_get_lut(in))
+            ADD(SP_LUT, 0, 1, false);
+        break;
+    }
+    case DPU_OP_DWCONV: {
+        uint64_t kh = dpu_dwconv_get_kh(in), kw = dpu_dwconv_get_kw(in);
+        uint64_t oh = dpu_dwconv_get_oh(in), ow = dpu_dwconv_get_ow(in);
+        uint64_t nv = dpu_dwconv_get_nvec(in), aa = dpu_dwconv_get_act_addr(in);
+        uint64_t IY = (oh - 1) * dpu_dwconv_get_stride_h(in) + (kh - 1) * dpu_dwconv_get_dil_h(in);
+        uint64_t IX = (ow - 1) * dpu_dwconv_get_stride_w(in) + (kw - 1) * dpu_dwconv_get_dil_w(in);
+        ADD(SP_ACT, aa,
+            aa + IY * dpu_dwconv_get_act_row_stride(in) + IX * dpu_dwconv_get_act_col_stride(in) +
+                nv * R,
+            false);
+        uint64_t wa = dpu_dwconv_get_wgt_addr(in), p = dpu_dwconv_get_param_addr(in);
+        ADD(SP_WGT, wa, wa + nv * kh * kw * R, false);
+        ADD(SP_PARAM, 16 * p, 16 * (p + nv * R), false);
+        uint64_t o = dpu_dwconv_get_out_addr(in);
+        ADD(SP_ACT, o, o + (oh * ow - 1) * dpu_dwconv_get_out_pstride(in) + nv * R, true);
+        if (dpu_dwconv_get_lut(in))
+            ADD(SP_LUT, 0, 1, false);
+        break;
+    }
+    case DPU_OP_LUTLD: {
+        uint64_t s = dpu_lutld_get_src_addr(in);
+        ADD(SP_ACT, s, s + DPU_LUT_ENTRIES, false);
+        ADD(SP_LUT, 0, 1, true);
+        break;
+    }
+    case DPU_OP_LUT: {
+        uint64_t len = dpu_lut_get_len(in);
+        ADD(SP_ACT, dpu_lut_get_in_addr(in), dpu_lut_get_in_addr(in) + len, false);
+        ADD(SP_ACT, dpu_lut_get_out_addr(in), dpu_lut_get_out_addr(in) + len, true);
+        ADD(SP_LUT, 0, 1, false);
+        break;
+    }
+    default:
+        break;
+    }
+#undef ADD
+    return n;
+}
+
+static void *grow(const struct lw_ctx *c, void *p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return p;
+    size_t nc = *cap ? 2 * *cap : 64;
+    while (nc < need)
+        nc *= 2;
+    void *q = realloc(p, nc * elem);
+    if (!q)
+        lw_ice(c, "out of memory scheduling");
+    *cap = nc;
+    return q;
+}
+
+/* Is entry x still able to matter: some engine other than its own with instructions after
+ * stream index j that does not yet know it? */
+static bool live(const struct sched *s, const struct entry *x, size_t j)
+{
+    for (int b = 0; b < NE; b++)
+        if (b != x->engine && s->last[b] >= (long)j && s->know[b][x->engine] < (long)x->insn)
+            return true;
+    return false;
+}
+
+/* The first instruction of engine e at or after stream index i (there is one: i itself). */
+static size_t ord_from(const struct sched *s, int e, size_t i)
+{
+    size_t lo = 0, hi = s->nord[e];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->ord[e][mid] < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Make j (engine b) wait for instruction i of engine e. */
+static void add_token(struct sched *s, size_t i, int e, size_t j, int b)
+{
+    struct lw_ctx *c = s->c;
+    size_t depth = c->p->token_queue_depth, np = s->npend[e][b];
+    size_t *pd = s->pend[e][b];
+    size_t k = ord_from(s, e, i);
+    /* Tokens of earlier pairs still queued at the signaller: pairs whose wait comes after it. */
+    for (;; k++) {
+        if (k >= s->nord[e] || s->ord[e][k] >= j)
+            lw_ice(c,
+                   "no instruction can signal %d -> %d for instruction %zu within the token "
+                   "queue depth",
+                   e, b, j);
+        size_t sig = s->ord[e][k], lo = 0, hi = np;
+        while (lo < hi) { /* first pending wait after sig */
+            size_t mid = (lo + hi) / 2;
+            if (pd[mid] <= sig)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (np - lo + 1 <= depth) {
+            i = sig;
+            break;
+        }
+    }
+    dpu_insn *si = &c->insns[i].in, *wj = &c->insns[j].in;
+    if (dpu_insn_get_signal(si) >> b & 1)
+        lw_ice(c, "instruction %zu already signals engine %d", i, b);
+    dpu_insn_set_signal(si, dpu_insn_get_signal(si) | (1u << b));
+    dpu_insn_set_wait(wj, dpu_insn_get_wait(wj) | (1u << e));
+    s->pend[e][b] = grow(c, s->pend[e][b], &s->cpend[e][b], np + 1, sizeof(size_t));
+    s->pend[e][b][s->npend[e][b]++] = j;
+    const long *v = &s->vc[(i - s->base) * NE];
+    for (int x = 0; x < NE; x++)
+        if (v[x] > s->know[b][x])
+            s->know[b][x] = v[x];
+}
+
+static void schedule_segment(struct sched *s, size_t first, size_t count)
+{
+    struct lw_ctx *c = s->c;
+    s->base = first;
+    for (int a = 0; a < NE; a++) {
+        s->last[a] = -1, s->nord[a] = 0;
+        for (int b = 0; b < NE; b++)
+            s->know[a][b] = -1, s->npend[a][b] = 0;
+    }
+    for (int sp = 0; sp < SP_COUNT; sp++)
+        s->sp[sp].n = 0;
+    for (size_t j = first; j < first + count; j++) {
+        int e = engine_of(&c->insns[j].in);
+        if (e >= 0) {
+            s->last[e] = (long)j;
+            s->ord[e][s->nord[e]++] = j;
+        }
+    }
+    for (size_t j = first; j < first + count; j++) {
+        dpu_insn *in = &c->insns[j].in;
+        int b = engine_of(in);
+        if (b < 0)
+            continue;
+        struct acc a[8];
+        int na = accesses(c, in, a);
+        long need[NE];
+        for (int e = 0; e < NE; e++)
+            need[e] = -1;
+        for (int k = 0; k < na; k++) {
+            struct list *l = &s->sp[a[k].space];
+            for (size_t x = 0; x < l->n;) {
+                struct entry *en = &l->v[x];
+                if (!live(s, en, j)) {
+                    *en = l->v[--l->n];
+                    continue;
+                }
+                if (en->engine != b && (en->write || a[k].write) && en->lo < a[k].hi &&
+                    a[k].lo < en->hi && (long)en->insn > need[en->engine])
+                    need[en->engine] = (long)en->insn;
+                x++;
+            }
+        }
+        /* Satisfy the latest needs first: their clocks often cover the others. */
+        for (;;) {
+            int best = -1;
+            for (int e = 0; e < NE; e++)
+                if (need[e] > s->know[b][e] && (best < 0 || need[e] > need[best]))
+                    best = e;
+            if (best < 0)
+                break;
+            add_token(s, (size_t)need[best], best, j, b);
+        }
+        long *v = &s->vc[(j - first) * NE];
+        s->know[b][b] = (long)j;
+        memcpy(v, s->know[b], sizeof(long) * NE);
+        for (int k = 0; k < na; k++) {
+            if (a[k].lo >= a[k].hi)
+                continue;
+            struct list *l = &s->sp[a[k].space];
+            l->v = grow(c, l->v, &l->cap, l->n + 1, sizeof *l->v);
+            l->v[l->n++] = (struct entry){a[k].lo, a[k].hi, j, b, a[k].write};
+        }
     }
 }
 
 int lw_pass_schedule(struct lw_ctx *c)
 {
-    for (size_t k = 1; k < c->ninsns; k++) {
-        dpu_insn *prev = &c->insns[k - 1].in, *cur = &c->insns[k].in;
-        int ep = engine_of(prev), ec = engine_of(cur);
-        if (ep < 0 || ec < 0 || ep == ec)
-            continue;
-        dpu_insn_set_signal(prev, dpu_insn_get_signal(prev) | (1u << ec));
-        dpu_insn_set_wait(cur, dpu_insn_get_wait(cur) | (1u << ep));
+    struct sched s;
+    memset(&s, 0, sizeof s);
+    s.c = c;
+    size_t maxn = 0;
+    for (size_t t = 0; t < c->nsteps; t++)
+        if (c->steps[t].accel && c->steps[t].insn_count > maxn)
+            maxn = c->steps[t].insn_count;
+    s.vc = malloc((maxn ? maxn : 1) * NE * sizeof *s.vc);
+    for (int e = 0; e < NE; e++)
+        s.ord[e] = malloc((maxn ? maxn : 1) * sizeof(size_t));
+    if (!s.vc || !s.ord[0] || !s.ord[1] || !s.ord[2] || !s.ord[3])
+        lw_ice(c, "out of memory scheduling");
+    for (size_t t = 0; t < c->nsteps; t++)
+        if (c->steps[t].accel)
+            schedule_segment(&s, c->steps[t].insn_first, c->steps[t].insn_count);
+    free(s.vc);
+    for (int e = 0; e < NE; e++) {
+        free(s.ord[e]);
+        for (int b = 0; b < NE; b++)
+            free(s.pend[e][b]);
     }
+    for (int sp = 0; sp < SP_COUNT; sp++)
+        free(s.sp[sp].v);
     return 0;
 }

@@ -1,7 +1,168 @@
-/* Pass tile: per accelerator node, the band of output rows per tile (the largest whose
- * input rows with halo and padding, outputs and accumulators fit the buffers), and whether
- * the weights and PARAM records fit on chip at once or are loaded per output-channel block. */
+/* Pass tile: per accelerator node, the tile shape. A tile is a band of output rows; the
+ * pass tries every band height with one or two sets of tile buffers (two: ping-pong halves
+ * of ACT, so that LOAD fills tile k+1 and SAVE drains tile k-1 while tile k computes) and
+ * keeps the one with the smallest estimated time under the timing model (lw_cost.c):
+ *
+ *   two sets:  load(0) + wload + sum_k max(compute(k), load(k+1) + wstream, save(k-1)) + save(n-1)
+ *   one set:   wload + sum_k (load(k) + wstream + compute(k) + save(k))
+ *
+ * Bigger bands mean fewer tiles, fewer halo rows loaded twice and fewer, longer CONVs; smaller
+ * bands mean less exposed first load and last save. Convolutions also decide whether all
+ * weights stay in WGT for the whole layer (stationary) or are streamed per output block for
+ * every band (wstream), and whether a 1x1 convolution without padding runs "flat" (the tile
+ * as one row of pixels with the input channel blocks as kernel taps, so one CONV covers up to
+ * 15 blocks and pays the array's fill and drain once). Other kinds keep band 1 semantics of
+ * lw_choose_band (one set of buffers). */
 #include "lower.h"
+
+static uint64_t div_up(uint64_t a, uint64_t b)
+{
+    return (a + b - 1) / b;
+}
+
+/* Input channels of a CONV tap group in the flat form. */
+#define FLAT_MAX_TAPS 15
+/* Pixels of one flat CONV (its ow field). */
+#define FLAT_MAX_PIX 1023
+
+struct est {
+    const struct lw_ctx *c;
+    const struct lw_node *ln;
+    uint64_t pix, opix, nci, nco, taps, in_run, out_run, in_ps, out_ps;
+};
+
+static uint64_t in_rows(const struct lw_geom *g, int64_t bh, bool flat, int64_t oy0)
+{
+    if (flat)
+        return (uint64_t)bh;
+    int64_t eh = (g->kh - 1) * (int64_t)g->dh + 1;
+    int64_t iy0 = oy0 * g->sh - g->top, iy1 = (oy0 + bh - 1) * g->sh - g->top + eh - 1;
+    if (iy0 < 0)
+        iy0 = 0;
+    if (iy1 > g->H - 1)
+        iy1 = g->H - 1;
+    return iy1 >= iy0 ? (uint64_t)(iy1 - iy0 + 1) : 1;
+}
+
+/* Cycles of the DDR side of a load of the input rows of a tile. */
+static uint64_t load_cost(const struct est *e, int64_t bh, int64_t oy0)
+{
+    const struct lw_geom *g = &e->ln->g;
+    uint64_t rows = in_rows(g, bh, e->ln->flat, oy0);
+    uint64_t cols = e->ln->flat ? (uint64_t)g->OW : (uint64_t)g->W;
+    bool dense = e->in_ps == (uint64_t)g->C && !e->ln->flat;
+    uint64_t runs = dense ? rows : rows * cols, run = dense ? cols * (uint64_t)g->C : e->in_run;
+    return lw_cost_ddr(e->c, runs, run);
+}
+
+static uint64_t save_cost(const struct est *e, int64_t bh)
+{
+    const struct lw_geom *g = &e->ln->g;
+    bool dense = e->out_ps == (uint64_t)g->M;
+    uint64_t runs = dense ? (uint64_t)bh : (uint64_t)bh * (uint64_t)g->OW;
+    return lw_cost_ddr(e->c, runs, dense ? (uint64_t)g->OW * (uint64_t)g->M : e->out_run);
+}
+
+static uint64_t conv_cost(const struct est *e, int64_t bh)
+{
+    const struct lw_geom *g = &e->ln->g;
+    uint64_t P = (uint64_t)bh * (uint64_t)g->OW;
+    if (!e->ln->flat)
+        return e->nco * e->nci * lw_cost_conv(e->c, e->taps, P);
+    uint64_t t = 0;
+    for (uint64_t p0 = 0; p0 < P; p0 += FLAT_MAX_PIX) {
+        uint64_t pw = P - p0 < FLAT_MAX_PIX ? P - p0 : FLAT_MAX_PIX;
+        for (uint64_t k = 0; k < e->nci; k += FLAT_MAX_TAPS)
+            t += lw_cost_conv(e->c, e->nci - k < FLAT_MAX_TAPS ? e->nci - k : FLAT_MAX_TAPS, pw);
+    }
+    return e->nco * t;
+}
+
+/* MISC time of a depthwise or pooling tile: every window position of every vector. */
+static uint64_t misc_cost(const struct est *e, int64_t bh)
+{
+    const struct lw_geom *g = &e->ln->g;
+    return (uint64_t)bh * (uint64_t)g->OW * (e->pix / e->c->R) * e->taps + 3;
+}
+
+static uint64_t estimate(const struct est *e, int64_t bh, int nbuf, uint64_t wonce,
+                         uint64_t wstream)
+{
+    const struct lw_geom *g = &e->ln->g;
+    uint64_t t = wonce, prev_save = 0;
+    uint64_t tiles = (uint64_t)g->N * div_up((uint64_t)g->OH, (uint64_t)bh);
+    uint64_t k = 0;
+    for (int64_t img = 0; img < g->N; img++) {
+        for (int64_t oy0 = 0; oy0 < g->OH; oy0 += bh, k++) {
+            int64_t h = g->OH - oy0 < bh ? g->OH - oy0 : bh;
+            uint64_t comp = e->ln->kind == LW_CONV ? conv_cost(e, h) : misc_cost(e, h);
+            uint64_t ld = load_cost(e, h, oy0), sv = save_cost(e, h);
+            if (nbuf == 1) {
+                t += ld + wstream + comp + sv;
+                continue;
+            }
+            if (k == 0)
+                t += ld;
+            int64_t nx = oy0 + bh < g->OH ? oy0 + bh : 0; /* next tile's load, approximately */
+            uint64_t nld = k + 1 < tiles ? load_cost(e, bh, nx) : 0;
+            uint64_t m = comp > nld + wstream ? comp : nld + wstream;
+            t += m > prev_save ? m : prev_save;
+            prev_save = sv;
+        }
+    }
+    return t + prev_save;
+}
+
+static void plan_windowed(struct lw_ctx *c, size_t n)
+{
+    struct lw_node *ln = &c->nodes[n];
+    const struct lw_geom *g = &ln->g;
+    const struct dpu_gnode *gn = &c->g->nodes[n];
+    struct est e = {.c = c, .ln = ln};
+    uint64_t R = c->R, C = c->C;
+    e.taps = (uint64_t)g->kh * (uint64_t)g->kw;
+    e.nci = div_up((uint64_t)g->C, R), e.pix = e.nci * R;
+    e.nco = ln->kind == LW_CONV ? div_up((uint64_t)g->M, C) : e.nci;
+    e.opix = ln->kind == LW_CONV ? e.nco * C : e.pix;
+    e.in_ps = c->tensors[gn->inputs[0]].pstride, e.out_ps = c->tensors[gn->outputs[0]].pstride;
+    e.in_run = (uint64_t)g->C, e.out_run = (uint64_t)g->M;
+    if (ln->kind != LW_CONV)
+        e.out_run = (uint64_t)g->C;
+
+    uint64_t wonce = 0, wstream = 0;
+    if (ln->kind == LW_CONV) {
+        uint64_t wbytes = e.nco * e.nci * e.taps * R * C;
+        ln->wgt_all = wbytes <= c->p->wgt_buf_bytes;
+        ln->param_all = e.nco * C <= c->p->param_buf_records;
+        ln->flat = g->kh == 1 && g->kw == 1 && g->top == 0 && g->left == 0 && g->bottom == 0 &&
+                   g->right == 0 && g->OW <= FLAT_MAX_PIX && e.in_ps <= (1u << 20);
+        if (ln->wgt_all)
+            wonce = lw_cost_ddr(c, 1, wbytes);
+        else
+            wstream = lw_cost_ddr(c, 1, wbytes);
+    } else {
+        ln->flat = false;
+        if (ln->kind == LW_DW)
+            wonce = lw_cost_ddr(c, 1, e.pix * e.taps);
+    }
+    char why[200];
+    uint64_t best = UINT64_MAX;
+    int64_t hi = g->OH < 1023 ? g->OH : 1023;
+    ln->band = 0, ln->nbuf = 1;
+    for (int nbuf = 2; nbuf >= 1; nbuf--) {
+        for (int64_t bh = 1; bh <= hi; bh++) {
+            if (!lw_band_fits(c, ln, bh, nbuf, why, sizeof why))
+                break; /* taller bands need more of every buffer */
+            uint64_t t = estimate(&e, bh, nbuf, wonce, wstream);
+            if (t < best)
+                best = t, ln->band = (int)bh, ln->nbuf = nbuf;
+        }
+    }
+    if (ln->band < 1 && ln->flat) { /* cannot happen: flat needs less than the general form */
+        ln->flat = false;
+        plan_windowed(c, n);
+    }
+}
 
 int lw_pass_tile(struct lw_ctx *c)
 {
@@ -10,11 +171,19 @@ int lw_pass_tile(struct lw_ctx *c)
         if (ln->kind == LW_CPU)
             continue;
         char why[200];
+        if (ln->kind == LW_CONV || ln->kind == LW_DW || ln->kind == LW_POOL) {
+            plan_windowed(c, n);
+            if (ln->band < 1 && !lw_band_fits(c, ln, 1, 1, why, sizeof why))
+                lw_ice(c, "node '%s': no band fits although partition accepted it: %s",
+                       c->g->nodes[n].name, why);
+            continue;
+        }
+        ln->nbuf = 1;
         ln->band = lw_choose_band(c, n, why, sizeof why);
         if (ln->band < 1)
             lw_ice(c, "node '%s': no band fits although partition accepted it: %s",
                    c->g->nodes[n].name, why);
-        if (ln->kind == LW_CONV) {
+        if (ln->kind == LW_GROUP) { /* isel_group.c reads these for one group */
             uint64_t nci = lw_round_up((uint64_t)ln->g.C, c->R) / c->R;
             uint64_t nco = lw_round_up((uint64_t)ln->g.M, c->C) / c->C;
             uint64_t taps = (uint64_t)ln->g.kh * (uint64_t)ln->g.kw;

@@ -40,8 +40,10 @@ static void verify_tensors(struct lw_ctx *c)
         for (size_t u = 0; u < t; u++) {
             const struct lw_tensor *o = &c->tensors[u];
             if (o->in_prog && !o->is_const && o->region == lt->region &&
-                o->off < lt->off + lt->size && lt->off < o->off + o->size)
-                lw_ice(c, "tensors '%s' and '%s' overlap in DDR", c->g->tensors[u].name, gt->name);
+                o->off < lt->off + lt->size && lt->off < o->off + o->size &&
+                o->live_first <= lt->live_last && lt->live_first <= o->live_last)
+                lw_ice(c, "tensors '%s' and '%s' overlap in DDR while both live",
+                       c->g->tensors[u].name, gt->name);
         }
     }
 }
@@ -100,7 +102,7 @@ void lw_verify(struct lw_ctx *c)
     if (c->stage >= LW_TILE)
         for (size_t n = 0; n < c->g->nnodes; n++)
             if ((c->nodes[n].kind == LW_CONV || c->nodes[n].kind == LW_DW ||
-                 c->nodes[n].kind == LW_POOL) &&
+                 c->nodes[n].kind == LW_POOL || c->nodes[n].kind == LW_GROUP) &&
                 c->nodes[n].band < 1)
                 lw_ice(c, "node '%s' has no band", c->g->nodes[n].name);
     if (c->stage >= LW_ISEL)
