@@ -81,3 +81,10 @@ int dpu_rt_sim_backend(const struct dpu_preset *p, bool check_races, struct dpu_
     b->dev = s;
     return DPU_OK;
 }
+
+struct dpu_sim *dpu_rt_sim_backend_sim(const struct dpu_rt_backend *b)
+{
+    if (!b || b->ops != &sim_ops || !b->dev)
+        return NULL;
+    return ((struct sim_dev *)b->dev)->sim;
+}

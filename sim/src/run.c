@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dpu/qmath.h"
+#include "dpu/sim_timing.h"
 
 #include "sim_internal.h"
 #include "sim_tokens.h"
@@ -93,7 +94,9 @@ static int step(struct dpu_sim *s, const dpu_insn *in, size_t i, int self, const
         }
     }
     s->vc[self][self]++;
-    exec_fn exec = exec_for((unsigned)dpu_insn_get_opcode(in));
+    exec_fn exec = s->no_data ? NULL : exec_for((unsigned)dpu_insn_get_opcode(in));
+    if (s->no_data && dpu_insn_get_opcode(in) == DPU_OP_LUTLD)
+        s->lut_loaded = true; /* what exec_lutld records, without the data (timing-only) */
     uint64_t addr = 0;
     if (exec && exec(s, in, &addr)) {
         struct sim_param r = sim_param_read(s, addr / 16);
@@ -150,6 +153,11 @@ int dpu_sim_run(struct dpu_sim *s, const dpu_insn *insns, size_t count, struct d
         if (err)
             return err;
     }
+    if (s->timing) {
+        int err = dpu_timing_begin(s->timing, count, d);
+        if (err)
+            return err;
+    }
     struct sim_check c;
     sim_check_init(&c, &s->p, s->region_size);
     c.f = &st->fault;
@@ -165,6 +173,8 @@ int dpu_sim_run(struct dpu_sim *s, const dpu_insn *insns, size_t count, struct d
         int self = sim_insn_engine(in);
         int err = self == DPU_ENGINE_CTRL ? finish(s, i, count, st, d)
                                           : step(s, in, i, self, c.mnemonic, st, d);
+        if (!err && s->timing) /* the cycle model observes each completed instruction */
+            err = dpu_timing_insn(s->timing, in, d);
         if (err || st->done)
             return err ? err : st->race.found ? report_race(st, d) : DPU_OK;
     }

@@ -81,6 +81,11 @@ struct dpu_rt_backend {
 int dpu_rt_sim_backend(const struct dpu_preset *p, bool check_races, struct dpu_rt_backend *b,
                        struct dpu_diag *d);
 
+struct dpu_sim;
+/* The simulator inside a backend made by dpu_rt_sim_backend (borrowed: owned by the backend),
+ * for attaching a timing model (dpu/sim_timing.h); NULL for any other backend. */
+struct dpu_sim *dpu_rt_sim_backend_sim(const struct dpu_rt_backend *b);
+
 /* ---- the executor --------------------------------------------------------------------- */
 
 enum dpu_rt_phase {

@@ -1,0 +1,256 @@
+/* The schedule of the timing model (docs/architecture.md, "Fetch, queues and tokens"),
+ * computed in one pass over the stream.
+ *
+ * For instruction i of engine e (stream order):
+ *   dispatch(i) = max(dispatch(i-1) + 1, head(the instruction Q_INSN earlier in e's queue))
+ *                 (the first at cycle 0; a slot frees in the cycle its occupant leaves)
+ *   head(i)     = max(dispatch(i) + 1, free(previous instruction of e))
+ *   start(i)    = max(head(i), give(token taken) + T_TOKEN for each wait)
+ *   end(i)      = start(i) + cycles(i)
+ *   free(i)     = max(end(i), start(taker of the token depth signals earlier) + 1 for each
+ *                 signal into a queue that would otherwise hold more than depth tokens)
+ *   give        = free(i) for each of its signals
+ * Every quantity refers to instructions earlier in the stream: the m-th token of a queue was
+ * signalled before the m-th wait on it (token discipline), and when the j-th signal needs
+ * the (j-depth)-th take, that take also came earlier (else the stream itself would overflow
+ * the queue). So stream order is a topological order of the schedule's dependencies.
+ * Token queues keep the last `depth` give and take times each: all that can still be
+ * looked at.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dpu/sim_timing.h"
+
+#include "sim_internal.h"
+
+struct tq {
+    uint64_t signals, takes;
+    uint64_t *give; /* ring of token_queue_depth: give time of signal m at m % depth */
+    uint64_t *take; /* ring: start of the instruction making take m at m % depth */
+};
+
+struct dpu_timing {
+    struct dpu_timing_consts k;
+    struct dpu_timing_rec *recs;
+    size_t n, cap;
+    bool started, ended;
+    uint64_t last_dispatch, end_dispatch;
+    uint64_t engine_free[DPU_ENGINE_COUNT];
+    uint64_t engine_count[DPU_ENGINE_COUNT];
+    uint64_t *heads[DPU_ENGINE_COUNT]; /* ring of insn_queue_depth head times */
+    struct tq q[DPU_ENGINE_COUNT][DPU_ENGINE_COUNT];
+    struct dpu_timing_totals tot;
+};
+
+static uint64_t max64(uint64_t a, uint64_t b)
+{
+    return a > b ? a : b;
+}
+
+void dpu_timing_destroy(struct dpu_timing *t)
+{
+    if (!t)
+        return;
+    for (int a = 0; a < DPU_ENGINE_COUNT; a++) {
+        free(t->heads[a]);
+        for (int b = 0; b < DPU_ENGINE_COUNT; b++) {
+            free(t->q[a][b].give);
+            free(t->q[a][b].take);
+        }
+    }
+    free(t->recs);
+    free(t);
+}
+
+int dpu_timing_create(const struct dpu_preset *p, struct dpu_timing **out, struct dpu_diag *d)
+{
+    if (!out)
+        return dpu_diag_set(d, DPU_E_INVALID, "dpu_timing_create: no place for the model");
+    *out = NULL;
+    int err = dpu_preset_check(p, NULL, d);
+    if (err)
+        return err;
+    struct dpu_timing *t = calloc(1, sizeof *t);
+    if (!t)
+        return dpu_diag_set(d, DPU_E_NOMEM, "out of memory for the timing model");
+    dpu_timing_consts_of(p, &t->k);
+    for (int a = 0; a < DPU_ENGINE_COUNT; a++) {
+        t->heads[a] = calloc(t->k.q_insn, sizeof *t->heads[a]);
+        if (!t->heads[a])
+            goto nomem;
+        for (int b = 0; b < DPU_ENGINE_COUNT; b++) {
+            t->q[a][b].give = calloc(t->k.q_token, sizeof(uint64_t));
+            t->q[a][b].take = calloc(t->k.q_token, sizeof(uint64_t));
+            if (!t->q[a][b].give || !t->q[a][b].take)
+                goto nomem;
+        }
+    }
+    *out = t;
+    return DPU_OK;
+nomem:
+    dpu_timing_destroy(t);
+    return dpu_diag_set(d, DPU_E_NOMEM, "out of memory for the timing model");
+}
+
+const struct dpu_timing_consts *dpu_timing_consts(const struct dpu_timing *t)
+{
+    return &t->k;
+}
+
+int dpu_timing_begin(struct dpu_timing *t, size_t count, struct dpu_diag *d)
+{
+    if (count > t->cap) {
+        struct dpu_timing_rec *r = realloc(t->recs, count * sizeof *r);
+        if (!r)
+            return dpu_diag_set(d, DPU_E_NOMEM, "out of memory for %zu timing records", count);
+        t->recs = r;
+        t->cap = count;
+    }
+    t->n = 0;
+    t->started = t->ended = false;
+    t->last_dispatch = t->end_dispatch = 0;
+    memset(t->engine_free, 0, sizeof t->engine_free);
+    memset(t->engine_count, 0, sizeof t->engine_count);
+    for (int a = 0; a < DPU_ENGINE_COUNT; a++) {
+        for (int b = 0; b < DPU_ENGINE_COUNT; b++) {
+            t->q[a][b].signals = 0;
+            t->q[a][b].takes = 0;
+        }
+    }
+    memset(&t->tot, 0, sizeof t->tot);
+    return DPU_OK;
+}
+
+static int grow(struct dpu_timing *t, struct dpu_diag *d)
+{
+    size_t cap = t->cap ? 2 * t->cap : 64;
+    struct dpu_timing_rec *r = realloc(t->recs, cap * sizeof *r);
+    if (!r)
+        return dpu_diag_set(d, DPU_E_NOMEM, "out of memory for %zu timing records", cap);
+    t->recs = r;
+    t->cap = cap;
+    return DPU_OK;
+}
+
+/* Fetch: the cycle at whose end instruction number n of engine e (or END) is dispatched. */
+static uint64_t dispatch(struct dpu_timing *t, int e)
+{
+    uint64_t at = t->started ? t->last_dispatch + 1 : 0;
+    uint64_t earliest = at;
+    if (e != DPU_ENGINE_CTRL) {
+        uint64_t n = t->engine_count[e];
+        if (n >= t->k.q_insn) /* the queue is full until its oldest occupant leaves */
+            at = max64(at, t->heads[e][n % t->k.q_insn]);
+    }
+    t->tot.fetch_stall += at - earliest;
+    t->started = true;
+    t->last_dispatch = at;
+    return at;
+}
+
+int dpu_timing_insn(struct dpu_timing *t, const dpu_insn *in, struct dpu_diag *d)
+{
+    if (t->ended)
+        return dpu_diag_set(d, DPU_E_INVALID, "timing: instruction %zu follows END", t->n);
+    if (t->n == t->cap && grow(t, d))
+        return DPU_E_NOMEM;
+    int e = sim_insn_engine(in);
+    struct dpu_timing_rec *r = &t->recs[t->n];
+    memset(r, 0, sizeof *r);
+    r->engine = e;
+    dpu_timing_cost_of(&t->k, in, &r->cost);
+    r->dispatch = dispatch(t, e);
+    if (e == DPU_ENGINE_CTRL) { /* END: dispatched, nothing to execute */
+        r->head = r->start = r->end = r->free = r->dispatch + 1;
+        t->ended = true;
+        t->end_dispatch = r->dispatch;
+        t->n++;
+        t->tot.insns++;
+        t->tot.cycles = max64(t->tot.cycles, r->dispatch + 1);
+        return DPU_OK;
+    }
+    uint64_t D = t->k.q_token;
+    unsigned wait = (unsigned)dpu_insn_get_wait(in), signal = (unsigned)dpu_insn_get_signal(in);
+    r->head = max64(r->dispatch + 1, t->engine_free[e]);
+    uint64_t start = r->head;
+    for (int a = 0; a < DPU_ENGINE_COUNT; a++) {
+        if (!(wait >> a & 1))
+            continue;
+        struct tq *q = &t->q[a][e];
+        if (q->takes >= q->signals)
+            return dpu_diag_set(d, DPU_E_INVALID,
+                                "timing: instruction %zu waits for a token from %s that no "
+                                "earlier instruction signalled",
+                                t->n, dpu_engine_name(a));
+        start = max64(start, q->give[q->takes % D] + t->k.t_token);
+    }
+    for (int a = 0; a < DPU_ENGINE_COUNT; a++) {
+        if (wait >> a & 1) {
+            struct tq *q = &t->q[a][e];
+            q->take[q->takes % D] = start;
+            q->takes++;
+        }
+    }
+    r->start = start;
+    r->end = start + r->cost.cycles;
+    uint64_t free_at = r->end;
+    for (int b = 0; b < DPU_ENGINE_COUNT; b++) {
+        if (!(signal >> b & 1))
+            continue;
+        struct tq *q = &t->q[e][b];
+        if (q->signals - q->takes >= D)
+            return dpu_diag_set(d, DPU_E_INVALID,
+                                "timing: instruction %zu signals %s into a full token queue", t->n,
+                                dpu_engine_name(b));
+        if (q->signals >= D) /* held until the token `depth` places back has been taken */
+            free_at = max64(free_at, q->take[(q->signals - D) % D] + 1);
+    }
+    for (int b = 0; b < DPU_ENGINE_COUNT; b++) {
+        if (signal >> b & 1) {
+            struct tq *q = &t->q[e][b];
+            q->give[q->signals % D] = free_at;
+            q->signals++;
+        }
+    }
+    r->free = free_at;
+    t->heads[e][t->engine_count[e] % t->k.q_insn] = r->head;
+    t->engine_count[e]++;
+    t->engine_free[e] = free_at;
+
+    t->tot.busy[e] += r->cost.cycles;
+    t->tot.stall[e] += (start - r->head) + (free_at - r->end);
+    t->tot.issued_macs += r->cost.issued_macs;
+    t->tot.ddr_read += r->cost.ddr_read;
+    t->tot.ddr_write += r->cost.ddr_write;
+    t->tot.cycles = max64(t->tot.cycles, free_at);
+    t->tot.insns++;
+    t->n++;
+    return DPU_OK;
+}
+
+const struct dpu_timing_rec *dpu_timing_records(const struct dpu_timing *t, size_t *n)
+{
+    *n = t->n;
+    return t->recs;
+}
+
+void dpu_timing_totals(const struct dpu_timing *t, struct dpu_timing_totals *tot)
+{
+    *tot = t->tot;
+}
+
+/* ---- the simulator's hooks (dpu_sim_run feeds an attached model) ---------------------- */
+
+void dpu_sim_set_timing(struct dpu_sim *s, struct dpu_timing *t)
+{
+    if (s)
+        s->timing = t;
+}
+
+void dpu_sim_set_data(struct dpu_sim *s, bool on)
+{
+    if (s)
+        s->no_data = !on;
+}

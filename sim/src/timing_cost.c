@@ -1,0 +1,171 @@
+/* What one instruction costs in isolation: the formulas of docs/architecture.md, "Timing
+ * model". Queues and tokens are timing.c's business.
+ *
+ *   xfer(n)     = max(ceil(n * clock_mhz / ddr_bandwidth_mbps), ceil(n / BUS_BYTES))
+ *   ddr_cycles  = L_DDR + sum over the bursts b of xfer(bytes_b)
+ *   LOAD        = ddr_cycles + ceil(pad_bytes / BUS_BYTES)
+ *   SAVE        = ddr_cycles
+ *   CONV        = R + T*P + (T-1)*max(0, R-P) + (R+C-1) + (post ? D_POST : 0)
+ *   POOL,DWCONV = oh*ow*nvec*kh*kw + D_MISC
+ *   ELTW        = 2*ceil(len/R) + D_MISC        (one R-byte ACT read port: a, then b)
+ *   LUT         = ceil(len/R) + D_MISC
+ *   LUTLD       = ceil(256/R) + D_MISC
+ *   SYNC        = T_SYNC;  END = 0
+ */
+#include "dpu/sim_timing.h"
+
+static uint64_t ceil_div(uint64_t a, uint64_t b)
+{
+    return (a + b - 1) / b;
+}
+
+static uint64_t max64(uint64_t a, uint64_t b)
+{
+    return a > b ? a : b;
+}
+
+void dpu_timing_consts_of(const struct dpu_preset *p, struct dpu_timing_consts *k)
+{
+    k->R = p->array_rows;
+    k->C = p->array_cols;
+    k->l_ddr = p->ddr_latency_cycles;
+    k->burst = p->ddr_burst_bytes;
+    k->bus_bytes = p->axi_ports * p->axi_data_bits / 8;
+    k->clock_mhz = p->clock_mhz;
+    k->ddr_mbps = p->ddr_bandwidth_mbps;
+    k->q_insn = p->insn_queue_depth;
+    k->q_token = p->token_queue_depth;
+    k->t_token = 1;
+    k->d_post = 4;
+    k->d_misc = 3;
+    k->t_sync = 1;
+    double bw = (double)p->ddr_bandwidth_mbps / p->clock_mhz;
+    k->ddr_bytes_cycle = bw < k->bus_bytes ? bw : (double)k->bus_bytes;
+}
+
+/* Cycles to move n > 0 bytes over DDR once the burst's latency has passed. */
+static uint64_t xfer(const struct dpu_timing_consts *k, uint64_t n)
+{
+    return max64(ceil_div(n * k->clock_mhz, k->ddr_mbps), ceil_div(n, k->bus_bytes));
+}
+
+/* n runs of len contiguous bytes each, cut from their start into bursts. */
+static void add_runs(const struct dpu_timing_consts *k, uint64_t n, uint64_t len, uint64_t *cycles,
+                     uint64_t *bursts)
+{
+    if (!n || !len)
+        return;
+    uint64_t full = len / k->burst, rem = len % k->burst;
+    uint64_t per = full * xfer(k, k->burst) + (rem ? xfer(k, rem) : 0);
+    *cycles += n * per;
+    *bursts += n * (full + (rem ? 1 : 0));
+}
+
+uint64_t dpu_timing_ddr_cycles(const struct dpu_timing_consts *k, uint64_t rows, uint64_t cols,
+                               uint64_t bytes, uint64_t row_stride, uint64_t col_stride,
+                               uint64_t *bursts)
+{
+    uint64_t cyc = 0, nb = 0;
+    /* Runs: maximal sequences in which each column starts where the previous one ended
+     * (in the loop order rows, then columns). */
+    if (cols == 1 || col_stride == bytes) {
+        uint64_t row_len = cols * bytes;
+        if (rows == 1 || row_stride == row_len)
+            add_runs(k, 1, rows * row_len, &cyc, &nb);
+        else
+            add_runs(k, rows, row_len, &cyc, &nb);
+    } else if (rows > 1 && row_stride == (cols - 1) * col_stride + bytes) {
+        /* Columns are separate, but the last column of a row runs into the first of the
+         * next: rows-1 double runs, the other columns single. */
+        add_runs(k, rows * (cols - 2) + 2, bytes, &cyc, &nb);
+        add_runs(k, rows - 1, 2 * bytes, &cyc, &nb);
+    } else {
+        add_runs(k, rows * cols, bytes, &cyc, &nb);
+    }
+    if (bursts)
+        *bursts = nb;
+    return k->l_ddr + cyc;
+}
+
+static void load_cost(const struct dpu_timing_consts *k, const dpu_insn *in,
+                      struct dpu_timing_cost *c)
+{
+    uint64_t rows = dpu_load_get_rows(in), cols = dpu_load_get_cols(in);
+    uint64_t bytes = dpu_load_get_bytes(in);
+    uint64_t H = dpu_load_get_pad_top(in) + rows + dpu_load_get_pad_bottom(in);
+    uint64_t W = dpu_load_get_pad_left(in) + cols + dpu_load_get_pad_right(in);
+    uint64_t pad_bytes = (H * W - rows * cols) * dpu_load_get_sram_col_stride(in);
+    c->cycles = dpu_timing_ddr_cycles(k, rows, cols, bytes, dpu_load_get_ddr_row_stride(in),
+                                      dpu_load_get_ddr_col_stride(in), &c->bursts) +
+                ceil_div(pad_bytes, k->bus_bytes);
+    c->ddr_read = rows * cols * bytes;
+}
+
+static void save_cost(const struct dpu_timing_consts *k, const dpu_insn *in,
+                      struct dpu_timing_cost *c)
+{
+    uint64_t rows = dpu_save_get_rows(in), cols = dpu_save_get_cols(in);
+    uint64_t bytes = dpu_save_get_bytes(in);
+    c->cycles = dpu_timing_ddr_cycles(k, rows, cols, bytes, dpu_save_get_ddr_row_stride(in),
+                                      dpu_save_get_ddr_col_stride(in), &c->bursts);
+    c->ddr_write = rows * cols * bytes;
+}
+
+static void conv_cost(const struct dpu_timing_consts *k, const dpu_insn *in,
+                      struct dpu_timing_cost *c)
+{
+    uint64_t R = k->R, C = k->C;
+    uint64_t P = dpu_conv_get_oh(in) * dpu_conv_get_ow(in);
+    uint64_t T = dpu_conv_get_kh(in) * dpu_conv_get_kw(in);
+    c->cycles = R                               /* first tap's weight preload */
+                + T * P                         /* one pixel vector per cycle per tap */
+                + (T - 1) * (P < R ? R - P : 0) /* later preloads not hidden */
+                + (R + C - 1)                   /* fill and drain, once */
+                + (dpu_conv_get_post(in) ? k->d_post : 0);
+    c->issued_macs = T * P * R * C;
+}
+
+void dpu_timing_cost_of(const struct dpu_timing_consts *k, const dpu_insn *in,
+                        struct dpu_timing_cost *c)
+{
+    *c = (struct dpu_timing_cost){0};
+    uint64_t R = k->R;
+    switch ((unsigned)dpu_insn_get_opcode(in)) {
+    case DPU_OP_LOAD:
+        load_cost(k, in, c);
+        break;
+    case DPU_OP_SAVE:
+        save_cost(k, in, c);
+        break;
+    case DPU_OP_CONV:
+        conv_cost(k, in, c);
+        break;
+    case DPU_OP_POOL: {
+        uint64_t n = dpu_pool_get_oh(in) * dpu_pool_get_ow(in) * dpu_pool_get_nvec(in) *
+                     dpu_pool_get_kh(in) * dpu_pool_get_kw(in);
+        c->cycles = n + k->d_misc;
+        break;
+    }
+    case DPU_OP_DWCONV: {
+        uint64_t n = dpu_dwconv_get_oh(in) * dpu_dwconv_get_ow(in) * dpu_dwconv_get_nvec(in) *
+                     dpu_dwconv_get_kh(in) * dpu_dwconv_get_kw(in);
+        c->cycles = n + k->d_misc;
+        c->issued_macs = n * R;
+        break;
+    }
+    case DPU_OP_ELTW:
+        c->cycles = 2 * ceil_div(dpu_eltw_get_len(in), R) + k->d_misc;
+        break;
+    case DPU_OP_LUT:
+        c->cycles = ceil_div(dpu_lut_get_len(in), R) + k->d_misc;
+        break;
+    case DPU_OP_LUTLD:
+        c->cycles = ceil_div(256, R) + k->d_misc;
+        break;
+    case DPU_OP_SYNC:
+        c->cycles = k->t_sync;
+        break;
+    default: /* END */
+        break;
+    }
+}

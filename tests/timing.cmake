@@ -1,0 +1,45 @@
+# timing: the cycle-approximate timing model (sim/src/timing*.c, dpu/sim_timing.h) and
+# dpusim --timing / --timing-only (sim/tool/timing_*.c). Unit tests on hand-made streams
+# (expected cycles worked out in comments), the strict checkers of the output formats, and
+# every zoo model through both modes with its report, trace and SVG validated in C.
+if(NOT TARGET dpusim)
+  message(STATUS "sim/ is not in the build: timing tests skipped")
+  return()
+endif()
+
+set(TIMING_TEST_DIR ${CMAKE_CURRENT_SOURCE_DIR}/timing)
+dpu_add_unit_test(test_timing_model
+  SOURCES ${TIMING_TEST_DIR}/test_timing_model.c ${CMAKE_CURRENT_SOURCE_DIR}/sim/sim_test_util.c
+          ${CMAKE_CURRENT_SOURCE_DIR}/sim/example_data.c
+  LIBS dpusim)
+target_include_directories(test_timing_model PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/sim)
+target_compile_definitions(test_timing_model PRIVATE
+  DPU_EXAMPLES_DIR="${PROJECT_SOURCE_DIR}/examples")
+
+dpu_add_unit_test(test_timing_checkers
+  SOURCES ${TIMING_TEST_DIR}/test_timing_checkers.c ${TIMING_TEST_DIR}/json_check.c
+          ${TIMING_TEST_DIR}/xml_check.c)
+target_include_directories(test_timing_checkers PRIVATE ${TIMING_TEST_DIR})
+
+add_executable(timing_check ${TIMING_TEST_DIR}/timing_check.c ${TIMING_TEST_DIR}/json_check.c
+               ${TIMING_TEST_DIR}/xml_check.c)
+set_target_properties(timing_check PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+
+if(NOT (TARGET dpusim_tool AND TARGET dpuc))
+  message(STATUS "dpuc or the dpusim tool is not in the build: timing zoo tests skipped")
+  return()
+endif()
+# Each zoo model on preset b512 (LeNet-5 also on tiny and b4096).
+foreach(spec "lenet5:tiny,b512,b4096" "resnet_small:b512" "mobilenetv2_small:b512")
+  string(REPLACE ":" ";" spec "${spec}")
+  list(GET spec 0 model)
+  list(GET spec 1 presets)
+  add_test(NAME timing_zoo_${model}
+           COMMAND ${CMAKE_COMMAND} -DDPUC=$<TARGET_FILE:dpuc> -DDPUSIM=$<TARGET_FILE:dpusim_tool>
+                   -DCHECK=$<TARGET_FILE:timing_check> -DMODEL=${PROJECT_SOURCE_DIR}/models/${model}.onnx
+                   -DCALIB=${PROJECT_SOURCE_DIR}/models/data/calib_100.npy
+                   -DINPUT=${PROJECT_SOURCE_DIR}/models/data/test_0_input.npy
+                   -DPRESETS=${presets} -DDIR=${CMAKE_BINARY_DIR}/tests/timing/${model}
+                   -P ${TIMING_TEST_DIR}/run_zoo.cmake)
+  set_tests_properties(timing_zoo_${model} PROPERTIES TIMEOUT 600)
+endforeach()

@@ -1,0 +1,286 @@
+/* The timing model (dpu/sim_timing.h) on hand-made instruction streams, preset tiny: R = C = 8,
+ * DDR_BPC = min(19200/300, 16) = 16 bytes/cycle, L_DDR = 40, BURST = 256, BUS_BYTES = 16,
+ * insn_queue_depth 16, token_queue_depth 8. Every expected number is worked out in a comment
+ * from the formulas of docs/architecture.md, "Timing model". Each program runs through the
+ * simulator with data and again in timing-only mode: the schedules must be identical. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dpu/sim_timing.h"
+
+#include "example_data.h"
+#include "sim_test_util.h"
+
+static uint8_t region[DPU_REGION_COUNT][4096];
+
+/* Runs text on tiny with the model attached, with data and without; returns the records
+ * (malloc'd copy) and the totals of the data-less run after checking both runs agree. */
+static struct dpu_timing_rec *schedule(const char *text, size_t *n, struct dpu_timing_totals *tot)
+{
+    size_t count;
+    dpu_insn *prog = tu_asm(text, &count);
+    struct dpu_timing_rec *recs[2] = {NULL, NULL};
+    struct dpu_timing_totals tt[2];
+    size_t nr[2];
+    for (int mode = 0; mode < 2; mode++) {
+        struct dpu_sim *s = tu_sim("tiny");
+        for (int r = 0; r < DPU_REGION_COUNT; r++)
+            assert_int_equal(dpu_sim_set_region(s, r, region[r], sizeof region[r]), DPU_OK);
+        struct dpu_timing *t;
+        struct dpu_diag d;
+        dpu_diag_clear(&d);
+        assert_int_equal(dpu_timing_create(dpu_preset_find("tiny"), &t, &d), DPU_OK);
+        dpu_sim_set_timing(s, t);
+        dpu_sim_set_data(s, mode == 0);
+        struct dpu_sim_status st;
+        int err = dpu_sim_run(s, prog, count, &st, &d);
+        if (err)
+            print_error("%s\n", d.msg);
+        assert_int_equal(err, DPU_OK);
+        const struct dpu_timing_rec *r = dpu_timing_records(t, &nr[mode]);
+        assert_int_equal(nr[mode], count);
+        recs[mode] = malloc(count * sizeof *recs[mode]);
+        assert_non_null(recs[mode]);
+        memcpy(recs[mode], r, count * sizeof *r);
+        dpu_timing_totals(t, &tt[mode]);
+        dpu_timing_destroy(t);
+        dpu_sim_destroy(s);
+    }
+    for (size_t i = 0; i < count; i++) {
+        assert_int_equal(recs[0][i].dispatch, recs[1][i].dispatch);
+        assert_int_equal(recs[0][i].start, recs[1][i].start);
+        assert_int_equal(recs[0][i].end, recs[1][i].end);
+        assert_int_equal(recs[0][i].free, recs[1][i].free);
+    }
+    assert_int_equal(tt[0].cycles, tt[1].cycles);
+    free(recs[0]);
+    free(prog);
+    *n = count;
+    *tot = tt[1];
+    return recs[1];
+}
+
+#define WGT576                                                                                     \
+    "LOAD buf=WGT region=CONST rows=1 cols=1 bytes=576 ddr_off=0 ddr_row_stride=0 "                \
+    "ddr_col_stride=0 sram_col_stride=576 sram_addr=0 sram_row_stride=0"
+#define ACT64                                                                                      \
+    "buf=ACT region=INPUT rows=1 cols=1 bytes=64 ddr_off=0 ddr_row_stride=0 ddr_col_stride=0 "     \
+    "sram_col_stride=64 sram_addr=0 sram_row_stride=0"
+#define CONV1x1                                                                                    \
+    "kh=1 kw=1 oh=1 ow=1 act_addr=0 act_col_stride=8 act_row_stride=8 wgt_addr=0 acc_addr=0"
+#define CONV_LONG                                                                                  \
+    "CONV kh=3 kw=3 oh=20 ow=20 act_addr=0 act_col_stride=8 act_row_stride=176 wgt_addr=0 "        \
+    "acc_addr=0"
+
+/* A LOAD alone: latency once, then its bursts at DDR_BPC. */
+static void test_load_alone(void **state)
+{
+    (void)state;
+    size_t n;
+    struct dpu_timing_totals tot;
+    struct dpu_timing_rec *r = schedule(WGT576 "\nEND\n", &n, &tot);
+    /* 576 bytes: bursts 256, 256, 64 -> 40 + 16 + 16 + 4 = 76 cycles. Dispatched at the end
+     * of cycle 0, it runs in cycles 1..76; END is dispatched in cycle 1. */
+    assert_int_equal(r[0].cost.cycles, 76);
+    assert_int_equal(r[0].cost.bursts, 3);
+    assert_int_equal(r[0].cost.ddr_read, 576);
+    assert_int_equal(r[0].start, 1);
+    assert_int_equal(r[0].end, 77);
+    assert_int_equal(r[1].dispatch, 1);
+    assert_int_equal(tot.cycles, 77);
+    assert_int_equal(tot.busy[DPU_ENGINE_LOAD], 76);
+    assert_int_equal(tot.stall[DPU_ENGINE_LOAD], 0);
+    free(r);
+}
+
+/* Runs of a strided box: each column its own burst, or merged where they touch. */
+static void test_load_runs(void **state)
+{
+    (void)state;
+    struct dpu_timing_consts k;
+    dpu_timing_consts_of(dpu_preset_find("tiny"), &k);
+    uint64_t b;
+    /* 2 rows x 3 columns of 4 bytes, 8 apart: 6 runs of 4 bytes, 1 cycle each. */
+    assert_int_equal(dpu_timing_ddr_cycles(&k, 2, 3, 4, 100, 8, &b), 40 + 6);
+    assert_int_equal(b, 6);
+    /* Row stride 20 = 2*8 + 4: the last column of row 0 runs into the first of row 1. */
+    assert_int_equal(dpu_timing_ddr_cycles(&k, 2, 3, 4, 20, 8, &b), 40 + 5);
+    assert_int_equal(b, 5);
+    /* Contiguous columns, rows apart: 3 runs of 300 bytes = 256 + 44 -> (16 + 3) each. */
+    assert_int_equal(dpu_timing_ddr_cycles(&k, 3, 3, 100, 1000, 100, &b), 40 + 3 * 19);
+    assert_int_equal(b, 6);
+    /* Everything contiguous: one run of 900 bytes = 3 x 256 + 132 -> 48 + 9. */
+    assert_int_equal(dpu_timing_ddr_cycles(&k, 3, 3, 100, 300, 100, &b), 40 + 57);
+    assert_int_equal(b, 4);
+    /* Bandwidth below the bus: 3000 MB/s at 300 MHz is 10 bytes/cycle; 256 bytes take 26. */
+    k.ddr_mbps = 3000;
+    assert_int_equal(dpu_timing_ddr_cycles(&k, 1, 1, 256, 0, 0, &b), 40 + 26);
+}
+
+/* CONV: weight preload, streaming, unhidden preloads, fill/drain, post-processing. */
+static void test_conv_fill_drain(void **state)
+{
+    (void)state;
+    size_t n;
+    struct dpu_timing_totals tot;
+    /* One pixel, one tap: 8 + 1 + 0 + (8 + 8 - 1) = 24. */
+    struct dpu_timing_rec *r = schedule("CONV " CONV1x1 "\nEND\n", &n, &tot);
+    assert_int_equal(r[0].cost.cycles, 24);
+    assert_int_equal(r[0].cost.issued_macs, 64);
+    assert_int_equal(tot.cycles, 25);
+    free(r);
+    /* 3x3 taps over 2 pixels (P < R): 8 + 9*2 + 8*(8-2) + 15 = 89. */
+    r = schedule("CONV kh=3 kw=3 oh=1 ow=2 act_addr=0 act_col_stride=8 act_row_stride=32 "
+                 "wgt_addr=0 acc_addr=0\nEND\n",
+                 &n, &tot);
+    assert_int_equal(r[0].cost.cycles, 89);
+    free(r);
+    /* 3x3 over 5x5 with post-processing: 8 + 225 + 0 + 15 + 4 = 252. */
+    r = schedule("CONV post=1 kh=3 kw=3 oh=5 ow=5 act_addr=0 act_col_stride=8 "
+                 "act_row_stride=56 wgt_addr=0 acc_addr=0 out_addr=1024 out_pstride=8\nEND\n",
+                 &n, &tot);
+    assert_int_equal(r[0].cost.cycles, 252);
+    assert_int_equal(r[0].cost.issued_macs, 9 * 25 * 64);
+    free(r);
+}
+
+/* Two engines overlap: the CONV starts one cycle after the LOAD it waits for, while the
+ * next LOAD is still running. Its wait is a token stall. */
+static void test_overlap_and_stall(void **state)
+{
+    (void)state;
+    size_t n;
+    struct dpu_timing_totals tot;
+    struct dpu_timing_rec *r =
+        schedule("LOAD signal=CONV " ACT64 "\n"
+                 "LOAD buf=WGT region=CONST rows=1 cols=1 bytes=576 ddr_off=0 ddr_row_stride=0 "
+                 "ddr_col_stride=0 sram_col_stride=576 sram_addr=4096 sram_row_stride=0\n"
+                 "CONV wait=LOAD " CONV1x1 "\nEND\n",
+                 &n, &tot);
+    /* LOAD 64 bytes: 40 + 4 = 44, cycles 1..44; LOAD 576: 76, cycles 45..120. The CONV,
+     * dispatched at the end of cycle 2, reaches its engine in cycle 3 and takes the token
+     * in cycle 44 + 1 + T_TOKEN = 46; runs 46..69. */
+    assert_int_equal(r[0].end, 45);
+    assert_int_equal(r[1].start, 45);
+    assert_int_equal(r[1].end, 121);
+    assert_int_equal(r[2].head, 3);
+    assert_int_equal(r[2].start, 46);
+    assert_int_equal(r[2].end, 70);
+    assert_true(r[2].start < r[1].end); /* CONV and LOAD overlap */
+    assert_int_equal(tot.stall[DPU_ENGINE_CONV], 46 - 3);
+    assert_int_equal(tot.busy[DPU_ENGINE_LOAD], 44 + 76);
+    assert_int_equal(tot.cycles, 121);
+    free(r);
+}
+
+/* A signal into a full token queue holds its engine until the receiver takes a token. */
+static void test_full_token_queue(void **state)
+{
+    (void)state;
+    char text[4096];
+    size_t at = (size_t)snprintf(text, sizeof text, "%s\n", CONV_LONG);
+    for (int i = 0; i < 8; i++)
+        at += (size_t)snprintf(text + at, sizeof text - at, "LOAD signal=CONV %s\n", ACT64);
+    at += (size_t)snprintf(text + at, sizeof text - at, "CONV wait=LOAD %s\n", CONV1x1);
+    at += (size_t)snprintf(text + at, sizeof text - at, "LOAD signal=CONV %s\n", ACT64);
+    for (int i = 0; i < 8; i++)
+        at += (size_t)snprintf(text + at, sizeof text - at, "CONV wait=LOAD %s\n", CONV1x1);
+    snprintf(text + at, sizeof text - at, "END\n");
+    size_t n;
+    struct dpu_timing_totals tot;
+    struct dpu_timing_rec *r = schedule(text, &n, &tot);
+    /* The long CONV (#0): 8 + 9*400 + 15 = 3623 cycles, 1..3623. The eight LOADs (#1..#8)
+     * (dispatched from cycle 1, so starting at 2) fill queue LOAD->CONV by cycle 354; the ninth
+     * LOAD (#10) ends at 354 + 44 = 398 but
+     * holds its signal until the CONV #9 takes the first token (at 3624, when the long
+     * CONV leaves the engine): it goes through in cycle 3625. */
+    assert_int_equal(r[0].cost.cycles, 3623);
+    assert_int_equal(r[9].start, 3624);
+    assert_int_equal(r[10].end, 398);
+    assert_int_equal(r[10].free, 3625);
+    assert_int_equal(tot.stall[DPU_ENGINE_LOAD], 3625 - 398);
+    free(r);
+}
+
+/* Fetch waits while the target instruction queue holds insn_queue_depth (16) instructions
+ * that have not left it, and so does everything behind. */
+static void test_fetch_queue_full(void **state)
+{
+    (void)state;
+    char text[8192];
+    size_t at = (size_t)snprintf(text, sizeof text, "%s\n", CONV_LONG);
+    for (int i = 0; i < 20; i++)
+        at += (size_t)snprintf(text + at, sizeof text - at, "CONV %s\n", CONV1x1);
+    snprintf(text + at, sizeof text - at, "%s\nEND\n", WGT576);
+    size_t n;
+    struct dpu_timing_totals tot;
+    struct dpu_timing_rec *r = schedule(text, &n, &tot);
+    /* #0 leaves the queue in cycle 1 and runs 1..3623; #1..#16 wait in the queue. #17 is
+     * dispatched when #1 leaves (3624), and each later one when its predecessor-but-15
+     * leaves: the LOAD (#21) goes right after #20, which waited for #4. */
+    assert_int_equal(r[1].head, 3624);
+    assert_int_equal(r[17].dispatch, 3624);
+    assert_int_equal(r[18].dispatch, r[2].head);
+    assert_int_equal(r[21].dispatch, r[20].dispatch + 1);
+    assert_int_equal(r[21].dispatch, r[4].head + 1);
+    assert_true(tot.fetch_stall > 0);
+    free(r);
+}
+
+/* The worked example of docs/architecture.md (examples/conv3x3_relu.s on tiny). */
+static void test_worked_example(void **state)
+{
+    (void)state;
+    size_t count;
+    dpu_insn *prog = ex_load_program("conv3x3_relu.s", &count);
+    struct dpu_timing *t;
+    assert_int_equal(dpu_timing_create(dpu_preset_find("tiny"), &t, NULL), DPU_OK);
+    assert_int_equal(dpu_timing_begin(t, count, NULL), DPU_OK);
+    for (size_t i = 0; i < count; i++)
+        assert_int_equal(dpu_timing_insn(t, &prog[i], NULL), DPU_OK);
+    size_t n;
+    const struct dpu_timing_rec *r = dpu_timing_records(t, &n);
+    static const uint64_t cycles[] = {76, 48, 57, 252, 47, 0};
+    static const uint64_t start[] = {1, 77, 125, 183, 436, 6};
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(r[i].cost.cycles, cycles[i]);
+        assert_int_equal(r[i].start, start[i]);
+    }
+    struct dpu_timing_totals tot;
+    dpu_timing_totals(t, &tot);
+    assert_int_equal(tot.cycles, 483);
+    assert_int_equal(tot.busy[DPU_ENGINE_LOAD], 181);
+    assert_int_equal(tot.busy[DPU_ENGINE_CONV], 252);
+    assert_int_equal(tot.busy[DPU_ENGINE_SAVE], 47);
+    dpu_timing_destroy(t);
+    free(prog);
+}
+
+/* A wait with no token signalled earlier is refused, as the simulator refuses it. */
+static void test_discipline(void **state)
+{
+    (void)state;
+    size_t count;
+    dpu_insn *prog = tu_asm("CONV wait=LOAD " CONV1x1 "\nEND\n", &count);
+    struct dpu_timing *t;
+    struct dpu_diag d;
+    dpu_diag_clear(&d);
+    assert_int_equal(dpu_timing_create(dpu_preset_find("tiny"), &t, &d), DPU_OK);
+    assert_int_equal(dpu_timing_begin(t, count, &d), DPU_OK);
+    assert_int_equal(dpu_timing_insn(t, &prog[0], &d), DPU_E_INVALID);
+    assert_non_null(strstr(d.msg, "waits for a token from LOAD"));
+    dpu_timing_destroy(t);
+    free(prog);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_load_alone),       cmocka_unit_test(test_load_runs),
+        cmocka_unit_test(test_conv_fill_drain),  cmocka_unit_test(test_overlap_and_stall),
+        cmocka_unit_test(test_full_token_queue), cmocka_unit_test(test_fetch_queue_full),
+        cmocka_unit_test(test_worked_example),   cmocka_unit_test(test_discipline),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
