@@ -43,6 +43,13 @@ dpusim_case(corrupt_const FORM corrupt EXIT 1
             MATCH "first layer whose output differs: node 'conv' \\(Conv2D\\)" ARGS --check)
 dpusim_case(wrong_arch FORM float EXIT 1 MATCH "program built for preset tiny.*b1024"
             ARGS --arch b1024)
+# --repeat: the last run's outputs still match (stdout, matched before stderr's timing line);
+# the count is checked.
+dpusim_case(repeat FORM int8 EXIT 0
+            MATCH "bytewise equal.*3 runs: median_ms=[0-9.]+ min_ms=[0-9.]+ cpu_median_ms=[0-9.]+"
+            ARGS --check --repeat 3)
+dpusim_case(repeat_bad FORM int8 EXIT 1 MATCH "--repeat needs a count from 1 to 100000"
+            ARGS --repeat 0)
 dpusim_case(missing_input FORM float EXIT 1 MATCH "0 --input and 1 -o given" ARGS --no-input)
 dpusim_case(wrong_shape FORM float EXIT 1 MATCH "input 0 'x': expected float32" ARGS --bad-input)
 

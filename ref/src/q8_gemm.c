@@ -12,6 +12,10 @@
  *
  * Rows are padded to Kp, a multiple of REF_DOT_BLOCK, so every dot product runs over a known
  * multiple of the vector length and the -O2 cost model vectorises it without an epilogue.
+ *
+ * With GCC on x86-64, dots() is also compiled for AVX2 and AVX-512BW (function multiversioning:
+ * target_clones), and the loader picks the widest the CPU has when the program starts; the
+ * same C, hence the same sums. Other compilers and machines get the one plain version.
  */
 #include <stdlib.h>
 
@@ -21,10 +25,16 @@
 #define COL_BUDGET    (INT64_C(1) << 17) /* int16 elements of the column block (256 KiB) */
 #define WGT_BUDGET    (INT64_C(1) << 14) /* int16 elements of the weight rows in use (32 KiB) */
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define REF_DOT_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define REF_DOT_CLONES
+#endif
+
 /* out[i] = sum over l < nb*REF_DOT_BLOCK of x[l] * w[i*stride + l], i < count; exact (the
  * caller keeps nb*REF_DOT_BLOCK <= REF_DOT_CHUNK). */
-static void dots(const int16_t *restrict x, const int16_t *restrict w, int64_t stride, int64_t nb,
-                 int64_t count, int32_t *restrict out)
+REF_DOT_CLONES static void dots(const int16_t *restrict x, const int16_t *restrict w,
+                                int64_t stride, int64_t nb, int64_t count, int32_t *restrict out)
 {
     int64_t n = nb * REF_DOT_BLOCK, i = 0;
     for (; i + 4 <= count; i += 4) {

@@ -37,7 +37,10 @@ unsigned sim_exec_eltw(struct dpu_sim *s, const dpu_insn *in, uint64_t *fault_ad
             return DPU_ERRCODE_BAD_PARAM;
         }
     }
-    for (uint64_t i = 0; i < len; i++) {
+    /* The loop below states the semantics; a fast kernel may do the first elements
+     * (fast_eltw.c), with the same bytes. */
+    uint64_t i = s->plain ? 0 : sim_fast_eltw(s, in, r0, r1);
+    for (; i < len; i++) {
         int8_t x = sim_act(s, a + i), w = sim_act(s, b + i);
         int8_t y = add ? dpu_eltw_add(x, za, r0.M, w, zb, r1.M, r0.s, zo, lo, hi)
                        : dpu_eltw_mul(x, za, w, zb, r0.M, r0.s, zo, lo, hi);

@@ -22,20 +22,39 @@
  * PARAM records read once per instruction.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "dpu/qmath.h"
 
-#include "sim_internal.h"
+#include "fast.h"
 
-struct sim_fast {
-    int16_t *wt;       /* C * SIM_FAST_ROWS: a chunk's weights, wt[c*Lp + l] */
-    int16_t *x;        /* SIM_FAST_ROWS: one pixel's inputs for the chunk's rows */
-    uint64_t *off;     /* SIM_FAST_ROWS: ACT offset of each row from the pixel's tap (0, 0) */
-    uint64_t *row;     /* SIM_FAST_ROWS: t*R + r of each row */
-    int32_t *d;        /* C: one pixel's chunk sums */
-    int32_t *bias, *M; /* C each: post-processing parameters of one instruction */
-    int *sh;
-};
+int sim_fast_isa_best(void)
+{
+#if SIM_FAST_X86
+    for (int isa = SIM_FAST_ISA_COUNT - 1; isa > SIM_FAST_C; isa--)
+        if (sim_fast_cpu_has(isa))
+            return isa;
+#endif
+    return SIM_FAST_C;
+}
+
+const char *sim_fast_isa_name(int isa)
+{
+    static const char *const names[SIM_FAST_ISA_COUNT] = {"c", "avx2", "avx512"};
+    return isa >= 0 && isa < SIM_FAST_ISA_COUNT ? names[isa] : "?";
+}
+
+int sim_fast_set_isa(struct dpu_sim *s, int isa)
+{
+    bool ok = isa == SIM_FAST_C;
+#if SIM_FAST_X86
+    ok = isa >= 0 && isa < SIM_FAST_ISA_COUNT && sim_fast_cpu_has(isa);
+#endif
+    if (!ok)
+        return DPU_E_INVALID;
+    s->fast->isa = isa;
+    return DPU_OK;
+}
 
 void sim_fast_free(struct sim_fast *f)
 {
@@ -45,10 +64,13 @@ void sim_fast_free(struct sim_fast *f)
     free(f->x);
     free(f->off);
     free(f->row);
+    free(f->seg);
+    free(f->zero);
     free(f->d);
     free(f->bias);
     free(f->M);
     free(f->sh);
+    free(f->p64);
     free(f);
 }
 
@@ -58,15 +80,20 @@ int sim_fast_alloc(struct dpu_sim *s)
     if (!f)
         return DPU_E_NOMEM;
     s->fast = f;
+    f->isa = sim_fast_isa_best();
     f->wt = calloc((size_t)s->C * SIM_FAST_ROWS, sizeof *f->wt);
-    f->x = calloc(SIM_FAST_ROWS, sizeof *f->x);
+    f->x = calloc((size_t)SIM_FAST_PIXELS * SIM_FAST_XROOM, sizeof *f->x);
     f->off = calloc(SIM_FAST_ROWS, sizeof *f->off);
     f->row = calloc(SIM_FAST_ROWS, sizeof *f->row);
+    f->seg = calloc(2 * SIM_FAST_ROWS, sizeof *f->seg);
+    f->zero = calloc(s->C, 1);
     f->d = calloc(s->C, sizeof *f->d);
     f->bias = calloc(s->C, sizeof *f->bias);
     f->M = calloc(s->C, sizeof *f->M);
     f->sh = calloc(s->C, sizeof *f->sh);
-    if (!f->wt || !f->x || !f->off || !f->row || !f->d || !f->bias || !f->M || !f->sh)
+    f->p64 = calloc(4 * (size_t)s->C, sizeof *f->p64);
+    if (!f->wt || !f->x || !f->off || !f->row || !f->seg || !f->zero || !f->d || !f->bias ||
+        !f->M || !f->sh || !f->p64)
         return DPU_E_NOMEM;
     return DPU_OK;
 }
@@ -98,24 +125,128 @@ static void acc_add(uint8_t *e, bool keep, const int32_t *d, uint64_t C)
     }
 }
 
-/* Collects the next chunk of rows with a nonzero weight, from row *next on; returns its size. */
+/* Whether the C bytes at w are all zero, 8 at a time; most rows are not, and say so in their
+ * first 8 bytes. */
+static bool zero_row(const uint8_t *w, uint64_t C)
+{
+    uint64_t c = 0;
+    for (; c + 8 <= C; c += 8) {
+        uint64_t v;
+        memcpy(&v, w + c, sizeof v);
+        if (v)
+            return false;
+    }
+    for (; c < C; c++)
+        if (w[c])
+            return false;
+    return true;
+}
+
+/* Collects the next chunk of rows with a nonzero weight, from row *next on; returns its size.
+ * Row n is lane r of tap t = ky*kw + kx (n = t*R + r), stepped through without divisions. */
 static size_t collect_rows(struct sim_fast *f, const uint8_t *wgt, uint64_t R, uint64_t C,
                            uint64_t rows, uint64_t kw, uint64_t tap_dy, uint64_t tap_dx,
                            uint64_t *next)
 {
     size_t L = 0;
-    for (; *next < rows && L < SIM_FAST_ROWS; ++*next) {
-        const uint8_t *w = wgt + *next * C;
-        unsigned any = 0;
-        for (uint64_t c = 0; c < C; c++)
-            any |= w[c];
-        if (!any)
-            continue;
-        uint64_t t = *next / R, r = *next % R;
-        f->off[L] = (t / kw) * tap_dy + (t % kw) * tap_dx + r;
-        f->row[L++] = *next;
+    uint64_t n = *next, r = n % R, kx = n / R % kw, ky = n / R / kw;
+    uint64_t base = ky * tap_dy + kx * tap_dx;
+    for (; n < rows && L < SIM_FAST_ROWS; n++) {
+        if (!zero_row(wgt + n * C, C)) {
+            f->off[L] = base + r;
+            f->row[L++] = n;
+        }
+        if (++r == R) {
+            r = 0;
+            if (++kx == kw) {
+                kx = 0;
+                ky++;
+            }
+            base = ky * tap_dy + kx * tap_dx;
+        }
     }
+    *next = n;
     return L;
+}
+
+/* The chunk's rows as runs of consecutive ACT bytes (a whole tap of R lanes is one; so are
+ * neighbouring taps when the pixels are dense). */
+static size_t make_runs(struct sim_fast *f, size_t L)
+{
+    size_t n = 0;
+    for (size_t l = 0; l < L; l++) {
+        if (n && f->off[l] == f->off[f->seg[2 * n - 2]] + f->seg[2 * n - 1]) {
+            f->seg[2 * n - 1]++;
+        } else {
+            f->seg[2 * n] = l;
+            f->seg[2 * n + 1] = 1;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* The portable kernel: per pixel, the chunk's inputs widened to int16 and one dot product
+ * per channel (fast_dot.c). */
+static void chunk_c(struct sim_fast *f, const struct sim_fast_chunk *k, uint64_t R)
+{
+    const uint8_t *wgt = k->wgt;
+    uint64_t C = k->C;
+    size_t L = k->L, nb = (L + SIM_FAST_BLOCK - 1) / SIM_FAST_BLOCK, Lp = nb * SIM_FAST_BLOCK;
+    for (uint64_t c = 0; c < C; c++) {
+        int16_t *wc = f->wt + c * Lp;
+        for (size_t l = 0; l < L; l++)
+            wc[l] = sim_i8(wgt[f->row[l] * C + c]);
+        for (size_t l = L; l < Lp; l++)
+            wc[l] = 0;
+    }
+    for (size_t l = L; l < Lp; l++)
+        f->x[l] = 0;
+    for (uint64_t i = 0; i < k->P; i++) {
+        const uint8_t *px = k->act + (i / k->ow) * k->dy + (i % k->ow) * k->dx;
+        for (size_t l = 0; l < L;) {
+            /* Rows l .. l+R-1 are the R lanes of one tap exactly when their row numbers are
+             * consecutive and start at a multiple of R (rows increase); their inputs are then
+             * R contiguous ACT bytes, widened as a block. */
+            const uint8_t *p = px + f->off[l];
+            if (R % SIM_FAST_BLOCK == 0 && l + R <= L && f->row[l] % R == 0 &&
+                f->row[l + R - 1] == f->row[l] + R - 1) {
+                widen_blocks(f->x + l, p, R / SIM_FAST_BLOCK);
+                l += R;
+            } else {
+                f->x[l++] = widen(*p);
+            }
+        }
+        sim_fast_dots(f->x, f->wt, nb, C, f->d);
+        acc_add(k->acc + 4 * C * i, k->keep, f->d, C);
+    }
+}
+
+/* The kernel for this chunk: the one chosen, unless it cannot take C. */
+static int chunk_isa(int isa, uint64_t C)
+{
+    if (isa == SIM_FAST_AVX512 && C % 16)
+        isa = SIM_FAST_AVX2;
+    if (isa == SIM_FAST_AVX2 && C % 8)
+        isa = SIM_FAST_C;
+    return isa;
+}
+
+static void run_chunk(struct sim_fast *f, const struct sim_fast_chunk *k, int isa, uint64_t R)
+{
+#if SIM_FAST_X86
+    if (isa == SIM_FAST_AVX512) {
+        sim_fast_chunk_avx512(f, k);
+        return;
+    }
+    if (isa == SIM_FAST_AVX2) {
+        sim_fast_chunk_avx2(f, k);
+        return;
+    }
+#else
+    (void)isa;
+#endif
+    chunk_c(f, k, R);
 }
 
 void sim_fast_conv_array(struct dpu_sim *s, const dpu_insn *in)
@@ -123,50 +254,28 @@ void sim_fast_conv_array(struct dpu_sim *s, const dpu_insn *in)
     struct sim_fast *f = s->fast;
     uint64_t R = s->R, C = s->C;
     uint64_t kh = dpu_conv_get_kh(in), kw = dpu_conv_get_kw(in);
-    uint64_t sh = dpu_conv_get_stride_h(in), sw = dpu_conv_get_stride_w(in);
-    uint64_t oh = dpu_conv_get_oh(in), ow = dpu_conv_get_ow(in);
     uint64_t ars = dpu_conv_get_act_row_stride(in), acs = dpu_conv_get_act_col_stride(in);
     uint64_t tap_dy = dpu_conv_get_dil_h(in) * ars, tap_dx = dpu_conv_get_dil_w(in) * acs;
-    const uint8_t *act = s->buf[DPU_BUF_ACT] + dpu_conv_get_act_addr(in);
     const uint8_t *wgt = s->buf[DPU_BUF_WGT] + dpu_conv_get_wgt_addr(in);
-    uint8_t *acc = s->buf[DPU_BUF_ACC] + 4 * C * dpu_conv_get_acc_addr(in);
-    bool keep = dpu_conv_get_accumulate(in);
+    struct sim_fast_chunk k = {
+        .act = s->buf[DPU_BUF_ACT] + dpu_conv_get_act_addr(in),
+        .wgt = wgt,
+        .acc = s->buf[DPU_BUF_ACC] + 4 * C * dpu_conv_get_acc_addr(in),
+        .P = dpu_conv_get_oh(in) * dpu_conv_get_ow(in),
+        .ow = dpu_conv_get_ow(in),
+        .dy = dpu_conv_get_stride_h(in) * ars,
+        .dx = dpu_conv_get_stride_w(in) * acs,
+        .C = C,
+        .keep = dpu_conv_get_accumulate(in),
+    };
     uint64_t rows = kh * kw * R, next = 0;
+    int isa = chunk_isa(f->isa, C);
 
     do { /* at least one chunk, even with no row left, so that ACC is written */
-        size_t L = collect_rows(f, wgt, R, C, rows, kw, tap_dy, tap_dx, &next);
-        size_t nb = (L + SIM_FAST_BLOCK - 1) / SIM_FAST_BLOCK, Lp = nb * SIM_FAST_BLOCK;
-        for (uint64_t c = 0; c < C; c++) {
-            int16_t *wc = f->wt + c * Lp;
-            for (size_t l = 0; l < L; l++)
-                wc[l] = sim_i8(wgt[f->row[l] * C + c]);
-            for (size_t l = L; l < Lp; l++)
-                wc[l] = 0;
-        }
-        for (size_t l = L; l < Lp; l++)
-            f->x[l] = 0;
-        for (uint64_t oy = 0; oy < oh; oy++) {
-            for (uint64_t ox = 0; ox < ow; ox++) {
-                const uint8_t *px = act + oy * sh * ars + ox * sw * acs;
-                for (size_t l = 0; l < L;) {
-                    /* Rows l .. l+R-1 are the R lanes of one tap exactly when their row
-                     * numbers are consecutive and start at a multiple of R (rows increase);
-                     * their inputs are then R contiguous ACT bytes, widened as a block. */
-                    const uint8_t *p = px + f->off[l];
-                    if (R % SIM_FAST_BLOCK == 0 && l + R <= L && f->row[l] % R == 0 &&
-                        f->row[l + R - 1] == f->row[l] + R - 1) {
-                        widen_blocks(f->x + l, p, R / SIM_FAST_BLOCK);
-                        l += R;
-                    } else {
-                        f->x[l++] = widen(*p);
-                    }
-                }
-                uint8_t *e = acc + 4 * C * (oy * ow + ox);
-                sim_fast_dots(f->x, f->wt, nb, C, f->d);
-                acc_add(e, keep, f->d, C);
-            }
-        }
-        keep = true; /* later chunks add onto the first */
+        k.L = collect_rows(f, wgt, R, C, rows, kw, tap_dy, tap_dx, &next);
+        k.nseg = make_runs(f, k.L);
+        run_chunk(f, &k, isa, R);
+        k.keep = true; /* later chunks add onto the first */
     } while (next < rows);
 }
 
@@ -187,6 +296,14 @@ void sim_fast_conv_post(struct dpu_sim *s, const dpu_insn *in)
         f->M[c] = r.M;
         f->sh[c] = r.s;
     }
+#if SIM_FAST_X86
+    if (f->isa != SIM_FAST_C && C % 8 == 0) {
+        struct sim_fast_post k = {acc, lut ? s->buf[DPU_SIM_BUF_LUT] : NULL, out, P, ps, C, zp, lo,
+                                  hi};
+        (f->isa == SIM_FAST_AVX512 ? sim_fast_post_avx512 : sim_fast_post_avx2)(f, &k);
+        return;
+    }
+#endif
     for (uint64_t px = 0; px < P; px++) {
         const uint8_t *e = acc + 4 * C * px;
         uint8_t *o = out + px * ps;

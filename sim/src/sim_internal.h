@@ -213,6 +213,22 @@ void sim_fast_conv_post(struct dpu_sim *s, const dpu_insn *in);
 /* out[c] := sum over l < nb*SIM_FAST_BLOCK of x[l] * wt[c*nb*SIM_FAST_BLOCK + l], c < C, in
  * int32 (the caller keeps the sums in range; fast_dot.c). */
 void sim_fast_dots(const int16_t *x, const int16_t *wt, size_t nb, size_t C, int32_t *out);
+/* ELTW from element 0 on, as far as a fast kernel goes (fast_eltw.c): returns the number of
+ * elements done, r0 and r1 the PARAM records exec_eltw.c has checked. */
+uint64_t sim_fast_eltw(struct dpu_sim *s, const dpu_insn *in, struct sim_param r0,
+                       struct sim_param r1);
+/* LOAD / SAVE with dense columns, a row at a time (fast_move.c); false: not handled. */
+bool sim_fast_load(struct dpu_sim *s, const dpu_insn *in);
+bool sim_fast_save(struct dpu_sim *s, const dpu_insn *in);
+/* The kernel sets of the fast paths (CONV, its post-processing, ELTW): portable C, or x86-64
+ * vector code (fast_x86.c). The simulator starts with the best one the CPU runs
+ * (sim_fast_isa_best); tests force each one the CPU supports with sim_fast_set_isa
+ * (DPU_E_INVALID if it does not) and compare it with plain mode. A kernel that cannot take
+ * the preset's C falls back to the next one. */
+enum sim_fast_isa { SIM_FAST_C, SIM_FAST_AVX2, SIM_FAST_AVX512, SIM_FAST_ISA_COUNT };
+int sim_fast_isa_best(void);
+const char *sim_fast_isa_name(int isa);
+int sim_fast_set_isa(struct dpu_sim *s, int isa);
 
 /* ---- access sets and the race checker (access.c, race.c) ------------------------------ */
 
