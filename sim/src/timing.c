@@ -6,7 +6,9 @@
  *                 (the first at cycle 0; a slot frees in the cycle its occupant leaves)
  *   head(i)     = max(dispatch(i) + 1, free(previous instruction of e))
  *   start(i)    = max(head(i), give(token taken) + T_TOKEN for each wait)
- *   end(i)      = start(i) + cycles(i)
+ *   end(i)      = start(i) + cycles(i), or for LOAD and SAVE: the cycle after the last of
+ *                 the ddr_busy cycles it books on the DDR channel, the first free ones from
+ *                 start(i) + L_DDR on, plus LOAD's padding cycles
  *   free(i)     = max(end(i), start(taker of the token depth signals earlier) + 1 for each
  *                 signal into a queue that would otherwise hold more than depth tokens)
  *   give        = free(i) for each of its signals
@@ -15,7 +17,10 @@
  * the (j-depth)-th take, that take also came earlier (else the stream itself would overflow
  * the queue). So stream order is a topological order of the schedule's dependencies.
  * Token queues keep the last `depth` give and take times each: all that can still be
- * looked at.
+ * looked at. The DDR channel is a calendar of the cycles older LOADs and SAVEs have booked
+ * (sorted, disjoint, never adjacent intervals); a younger instruction fills the gaps, so the
+ * older one always wins, which is what keeps stream order a topological order here too.
+ * Intervals that end before every future LOAD or SAVE can start are dropped.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +36,19 @@ struct tq {
     uint64_t *take; /* ring: start of the instruction making take m at m % depth */
 };
 
+struct span {
+    uint64_t s, e; /* channel cycles s .. e-1 are booked */
+};
+
+/* The DDR channel's booked cycles: spans[lo .. n-1] live, sorted, disjoint, never touching. */
+struct ddr_cal {
+    struct span *spans;
+    size_t lo, n, cap;
+};
+
 struct dpu_timing {
     struct dpu_timing_consts k;
+    struct ddr_cal ddr;
     struct dpu_timing_rec *recs;
     size_t n, cap;
     bool started, ended;
@@ -49,6 +65,11 @@ static uint64_t max64(uint64_t a, uint64_t b)
     return a > b ? a : b;
 }
 
+static uint64_t min64(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
+
 void dpu_timing_destroy(struct dpu_timing *t)
 {
     if (!t)
@@ -60,6 +81,7 @@ void dpu_timing_destroy(struct dpu_timing *t)
             free(t->q[a][b].take);
         }
     }
+    free(t->ddr.spans);
     free(t->recs);
     free(t);
 }
@@ -120,6 +142,7 @@ int dpu_timing_begin(struct dpu_timing *t, size_t count, struct dpu_diag *d)
         }
     }
     memset(&t->tot, 0, sizeof t->tot);
+    t->ddr.lo = t->ddr.n = 0;
     return DPU_OK;
 }
 
@@ -132,6 +155,94 @@ static int grow(struct dpu_timing *t, struct dpu_diag *d)
     t->recs = r;
     t->cap = cap;
     return DPU_OK;
+}
+
+/* Makes room for one more span at index i (live spans from i on move up by one). */
+static int cal_insert(struct ddr_cal *c, size_t i, uint64_t s, uint64_t e, struct dpu_diag *d)
+{
+    if (c->lo > 0 && c->lo * 2 >= c->n) { /* compact: most of the array is dead */
+        memmove(c->spans, c->spans + c->lo, (c->n - c->lo) * sizeof *c->spans);
+        c->n -= c->lo;
+        i -= c->lo;
+        c->lo = 0;
+    }
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 64;
+        struct span *sp = realloc(c->spans, cap * sizeof *sp);
+        if (!sp)
+            return dpu_diag_set(d, DPU_E_NOMEM, "out of memory for the DDR channel calendar");
+        c->spans = sp;
+        c->cap = cap;
+    }
+    memmove(c->spans + i + 1, c->spans + i, (c->n - i) * sizeof *c->spans);
+    c->spans[i] = (struct span){s, e};
+    c->n++;
+    return DPU_OK;
+}
+
+static void cal_remove(struct ddr_cal *c, size_t i)
+{
+    memmove(c->spans + i, c->spans + i + 1, (c->n - i - 1) * sizeof *c->spans);
+    c->n--;
+}
+
+/* Books the first `work` free channel cycles at or after `ready`; *finish = the cycle after
+ * the last one. A piece that fills a gap joins the spans on both sides of it. */
+static int cal_book(struct ddr_cal *c, uint64_t ready, uint64_t work, uint64_t *finish,
+                    struct dpu_diag *d)
+{
+    *finish = ready;
+    if (!work)
+        return DPU_OK;
+    size_t a = c->lo, b = c->n; /* the first live span ending after ready */
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (c->spans[m].e <= ready)
+            a = m + 1;
+        else
+            b = m;
+    }
+    size_t i = a;
+    uint64_t t = ready;
+    for (;;) {
+        if (i < c->n && c->spans[i].s <= t) { /* t is booked: go to the end of its span */
+            t = c->spans[i].e;
+            i++;
+            continue;
+        }
+        /* Cycles t .. (span i's start, or forever) - 1 are free. */
+        bool joins_prev = i > c->lo && c->spans[i - 1].e == t;
+        if (i == c->n || c->spans[i].s - t > work) { /* the rest fits before span i */
+            *finish = t + work;
+            if (joins_prev) {
+                c->spans[i - 1].e = t + work;
+                return DPU_OK;
+            }
+            return cal_insert(c, i, t, t + work, d);
+        }
+        uint64_t gap = c->spans[i].s - t;
+        work -= gap;
+        *finish = c->spans[i].s;
+        if (joins_prev) { /* span i-1, the gap and span i become one */
+            c->spans[i - 1].e = c->spans[i].e;
+            cal_remove(c, i);
+            i--;
+        } else {
+            c->spans[i].s = t;
+        }
+        if (!work)
+            return DPU_OK;
+        t = c->spans[i].e;
+        i++;
+    }
+}
+
+/* Forgets the spans that end before `floor`, the earliest cycle any later LOAD or SAVE can
+ * book. */
+static void cal_prune(struct ddr_cal *c, uint64_t floor)
+{
+    while (c->lo < c->n && c->spans[c->lo].e <= floor)
+        c->lo++;
 }
 
 /* Fetch: the cycle at whose end instruction number n of engine e (or END) is dispatched. */
@@ -186,6 +297,16 @@ int dpu_timing_insn(struct dpu_timing *t, const dpu_insn *in, struct dpu_diag *d
                                 t->n, dpu_engine_name(a));
         start = max64(start, q->give[q->takes % D] + t->k.t_token);
     }
+    uint64_t end = start + r->cost.cycles;
+    if (e == DPU_ENGINE_LOAD || e == DPU_ENGINE_SAVE) {
+        /* The bursts take the first free channel cycles once the latency has passed; LOAD's
+         * padding writes follow its last burst. */
+        uint64_t finish;
+        int err = cal_book(&t->ddr, start + t->k.l_ddr, r->cost.ddr_busy, &finish, d);
+        if (err)
+            return err;
+        end = finish + (r->cost.cycles - t->k.l_ddr - r->cost.ddr_busy);
+    }
     for (int a = 0; a < DPU_ENGINE_COUNT; a++) {
         if (wait >> a & 1) {
             struct tq *q = &t->q[a][e];
@@ -194,7 +315,8 @@ int dpu_timing_insn(struct dpu_timing *t, const dpu_insn *in, struct dpu_diag *d
         }
     }
     r->start = start;
-    r->end = start + r->cost.cycles;
+    r->end = end;
+    r->ddr_wait = end - start - r->cost.cycles;
     uint64_t free_at = r->end;
     for (int b = 0; b < DPU_ENGINE_COUNT; b++) {
         if (!(signal >> b & 1))
@@ -218,8 +340,13 @@ int dpu_timing_insn(struct dpu_timing *t, const dpu_insn *in, struct dpu_diag *d
     t->heads[e][t->engine_count[e] % t->k.q_insn] = r->head;
     t->engine_count[e]++;
     t->engine_free[e] = free_at;
+    if (e == DPU_ENGINE_LOAD || e == DPU_ENGINE_SAVE) /* no later LOAD/SAVE books before */
+        cal_prune(&t->ddr,
+                  max64(min64(t->engine_free[DPU_ENGINE_LOAD], t->engine_free[DPU_ENGINE_SAVE]),
+                        r->dispatch + 1));
 
-    t->tot.busy[e] += r->cost.cycles;
+    t->tot.busy[e] += end - start;
+    t->tot.ddr_wait += r->ddr_wait;
     t->tot.stall[e] += (start - r->head) + (free_at - r->end);
     t->tot.issued_macs += r->cost.issued_macs;
     t->tot.ddr_read += r->cost.ddr_read;

@@ -5,8 +5,12 @@
  *   ddr_cycles  = L_DDR + sum over the bursts b of xfer(bytes_b)
  *   LOAD        = ddr_cycles + ceil(pad_bytes / BUS_BYTES)
  *   SAVE        = ddr_cycles
+ *                 (alone on the DDR channel; timing.c adds the waits for older bursts)
  *   CONV        = R + T*P + (T-1)*max(0, R-P) + (R+C-1) + (post ? D_POST : 0)
- *   POOL,DWCONV = oh*ow*nvec*kh*kw + D_MISC
+ *   POOL        = oh*ow*nvec*kh*kw + D_MISC
+ *   DWCONV      = kh*kw + oh*nvec*kh*max(kw + (ow-1)*n_new, ow*ceil(kw/K_DW)) + D_MISC
+ *                 n_new = stride_w/dil_w when dil_w divides stride_w and the quotient < kw,
+ *                 else kw (the window columns a step to the next output pixel reads)
  *   ELTW        = 2*ceil(len/R) + D_MISC        (one R-byte ACT read port: a, then b)
  *   LUT         = ceil(len/R) + D_MISC
  *   LUTLD       = ceil(256/R) + D_MISC
@@ -39,6 +43,7 @@ void dpu_timing_consts_of(const struct dpu_preset *p, struct dpu_timing_consts *
     k->d_post = 4;
     k->d_misc = 3;
     k->t_sync = 1;
+    k->dw_taps = 3;
     double bw = (double)p->ddr_bandwidth_mbps / p->clock_mhz;
     k->ddr_bytes_cycle = bw < k->bus_bytes ? bw : (double)k->bus_bytes;
 }
@@ -95,9 +100,10 @@ static void load_cost(const struct dpu_timing_consts *k, const dpu_insn *in,
     uint64_t H = dpu_load_get_pad_top(in) + rows + dpu_load_get_pad_bottom(in);
     uint64_t W = dpu_load_get_pad_left(in) + cols + dpu_load_get_pad_right(in);
     uint64_t pad_bytes = (H * W - rows * cols) * dpu_load_get_sram_col_stride(in);
-    c->cycles = dpu_timing_ddr_cycles(k, rows, cols, bytes, dpu_load_get_ddr_row_stride(in),
-                                      dpu_load_get_ddr_col_stride(in), &c->bursts) +
-                ceil_div(pad_bytes, k->bus_bytes);
+    uint64_t ddr = dpu_timing_ddr_cycles(k, rows, cols, bytes, dpu_load_get_ddr_row_stride(in),
+                                         dpu_load_get_ddr_col_stride(in), &c->bursts);
+    c->ddr_busy = ddr - k->l_ddr;
+    c->cycles = ddr + ceil_div(pad_bytes, k->bus_bytes);
     c->ddr_read = rows * cols * bytes;
 }
 
@@ -108,6 +114,7 @@ static void save_cost(const struct dpu_timing_consts *k, const dpu_insn *in,
     uint64_t bytes = dpu_save_get_bytes(in);
     c->cycles = dpu_timing_ddr_cycles(k, rows, cols, bytes, dpu_save_get_ddr_row_stride(in),
                                       dpu_save_get_ddr_col_stride(in), &c->bursts);
+    c->ddr_busy = c->cycles - k->l_ddr;
     c->ddr_write = rows * cols * bytes;
 }
 
@@ -123,6 +130,26 @@ static void conv_cost(const struct dpu_timing_consts *k, const dpu_insn *in,
                 + (R + C - 1)                   /* fill and drain, once */
                 + (dpu_conv_get_post(in) ? k->d_post : 0);
     c->issued_macs = T * P * R * C;
+}
+
+/* DWCONV on the MISC engine (docs/architecture.md, "The MISC engine"): for each vector v (its
+ * filter preloaded into shadow registers while the previous vector runs, so only the first
+ * load of kh*kw vectors shows) and output row, the engine walks the row pixel by pixel with a
+ * kh x kw window of input vectors; each kernel row costs ceil(kw/K_DW) multiplier cycles,
+ * and the single ACT read port brings in kw vectors per kernel row for the first pixel of a
+ * row and n_new for each next one. Reads of the next pixel overlap the multiplies of this
+ * one, so a row costs the larger of the two. */
+static void dwconv_cost(const struct dpu_timing_consts *k, const dpu_insn *in,
+                        struct dpu_timing_cost *c)
+{
+    uint64_t kh = dpu_dwconv_get_kh(in), kw = dpu_dwconv_get_kw(in);
+    uint64_t oh = dpu_dwconv_get_oh(in), ow = dpu_dwconv_get_ow(in);
+    uint64_t nvec = dpu_dwconv_get_nvec(in);
+    uint64_t sw = dpu_dwconv_get_stride_w(in), dw = dpu_dwconv_get_dil_w(in);
+    uint64_t n_new = sw % dw == 0 && sw / dw < kw ? sw / dw : kw;
+    uint64_t reads = kw + (ow - 1) * n_new, mults = ow * ceil_div(kw, k->dw_taps);
+    c->cycles = kh * kw + oh * nvec * kh * max64(reads, mults) + k->d_misc;
+    c->issued_macs = oh * ow * nvec * kh * kw * k->R;
 }
 
 void dpu_timing_cost_of(const struct dpu_timing_consts *k, const dpu_insn *in,
@@ -146,13 +173,9 @@ void dpu_timing_cost_of(const struct dpu_timing_consts *k, const dpu_insn *in,
         c->cycles = n + k->d_misc;
         break;
     }
-    case DPU_OP_DWCONV: {
-        uint64_t n = dpu_dwconv_get_oh(in) * dpu_dwconv_get_ow(in) * dpu_dwconv_get_nvec(in) *
-                     dpu_dwconv_get_kh(in) * dpu_dwconv_get_kw(in);
-        c->cycles = n + k->d_misc;
-        c->issued_macs = n * R;
+    case DPU_OP_DWCONV:
+        dwconv_cost(k, in, c);
         break;
-    }
     case DPU_OP_ELTW:
         c->cycles = 2 * ceil_div(dpu_eltw_get_len(in), R) + k->d_misc;
         break;

@@ -41,7 +41,7 @@ int tr_write_json(const struct timing_report *r, const char *path, struct dpu_di
         return dpu_diag_set(d, DPU_E_IO, "cannot create '%s'", path);
     const struct dpu_timing_consts *k = &r->k;
     double ms = tr_latency_ms(r, r->cycles);
-    fprintf(f, "{\n  \"schema\": \"opendpu-timing-report\",\n  \"version\": 1,\n");
+    fprintf(f, "{\n  \"schema\": \"opendpu-timing-report\",\n  \"version\": 2,\n");
     fprintf(f, "  \"program\": \"");
     tr_json_str(f, r->prog_path);
     fprintf(f, "\",\n  \"mode\": \"%s\",\n", r->timing_only ? "timing-only" : "timing");
@@ -50,8 +50,9 @@ int tr_write_json(const struct timing_report *r, const char *path, struct dpu_di
     fprintf(f,
             "\", \"array_rows\": %u, \"array_cols\": %u, \"clock_mhz\": %u, "
             "\"ddr_bytes_per_cycle\": %.4f, \"ddr_latency_cycles\": %u, \"ddr_burst_bytes\": %u, "
-            "\"peak_gops\": %.3f},\n",
-            k->R, k->C, k->clock_mhz, k->ddr_bytes_cycle, k->l_ddr, k->burst, tr_peak_gops(r));
+            "\"peak_gops\": %.3f, \"dw_peak_macs_per_cycle\": %" PRIu64 "},\n",
+            k->R, k->C, k->clock_mhz, k->ddr_bytes_cycle, k->l_ddr, k->burst, tr_peak_gops(r),
+            tr_dw_peak(r));
     fprintf(f, "  \"macs_source\": \"%s\",\n", r->model_macs ? "model" : "issued");
     fprintf(f,
             "  \"total\": {\"cycles\": %" PRIu64 ", \"latency_ms\": %.6f, "
@@ -59,11 +60,12 @@ int tr_write_json(const struct timing_report *r, const char *path, struct dpu_di
             ", \"issued_macs\": %" PRIu64 ", \"mac_utilization\": %.6f, "
             "\"ddr_read_bytes\": %" PRIu64 ", \"ddr_write_bytes\": %" PRIu64
             ", \"roofline_cycles\": %" PRIu64 ", \"ratio_to_roofline\": %.6f, "
-            "\"unattributed_cycles\": %" PRIu64 ", \"fetch_stall_cycles\": %" PRIu64 ", ",
+            "\"unattributed_cycles\": %" PRIu64 ", \"fetch_stall_cycles\": %" PRIu64
+            ", \"ddr_wait_cycles\": %" PRIu64 ", ",
             r->cycles, ms, ms > 0 ? 1e3 / ms : 0.0, ms > 0 ? 2.0 * r->macs / (ms * 1e6) : 0.0,
             r->macs, r->issued_macs, tr_utilization(r, r->macs, r->cycles), r->ddr_read,
             r->ddr_write, r->roofline, r->roofline ? (double)r->cycles / r->roofline : 0.0,
-            r->unattributed, r->fetch_stall);
+            r->unattributed, r->fetch_stall, r->ddr_wait);
     engines(f, "busy", r->busy);
     fprintf(f, ", ");
     engines(f, "stall", r->stall);
@@ -93,12 +95,14 @@ int tr_write_json(const struct timing_report *r, const char *path, struct dpu_di
                 ", \"start_cycle\": %" PRIu64 ", \"cycles\": %" PRIu64 ", \"macs\": %" PRIu64
                 ", \"issued_macs\": %" PRIu64 ", \"mac_utilization\": %.6f, "
                 "\"ddr_read_bytes\": %" PRIu64 ", \"ddr_write_bytes\": %" PRIu64
+                ", \"compute_engine\": \"%s\", \"peak_macs_per_cycle\": %" PRIu64
                 ", \"compute_cycles\": %" PRIu64 ", \"memory_cycles\": %" PRIu64
                 ", \"roofline_cycles\": %" PRIu64 ", \"ratio_to_roofline\": %.6f, "
                 "\"bound\": \"%s\", \"exposed_cycles\": %" PRIu64 ", \"stall_cycles\": %" PRIu64
                 ", ",
                 L->step, L->first, L->insns, L->begin, L->cycles, L->macs, L->issued_macs,
-                tr_utilization(r, L->macs, L->cycles), L->ddr_read, L->ddr_write, L->compute_cycles,
+                tr_utilization(r, L->macs, L->cycles), L->ddr_read, L->ddr_write,
+                L->misc_compute ? "MISC" : "CONV", L->peak_macs, L->compute_cycles,
                 L->memory_cycles, L->roofline, L->roofline ? (double)L->cycles / L->roofline : 0.0,
                 tr_bound_name(L->bound), L->exposed, L->stall);
         engines(f, "busy", L->busy);
@@ -170,8 +174,11 @@ int tr_write_trace(const struct timing_report *r, const char *path, struct dpu_d
         slice(f, r, x->engine, desc ? desc->mnemonic : "?", "insn", x->start, x->end, &first);
         fprintf(f,
                 ", \"args\": {\"insn\": %" PRIu64 ", \"cycles\": %" PRIu64
-                ", \"start_cycle\": %" PRIu64 ", \"layer\": \"",
+                ", \"start_cycle\": %" PRIu64 ", ",
                 i, x->cycles, x->start);
+        if (x->engine == DPU_ENGINE_LOAD || x->engine == DPU_ENGINE_SAVE)
+            fprintf(f, "\"ddr_wait\": %" PRIu64 ", ", x->ddr_wait);
+        fprintf(f, "\"layer\": \"");
         tr_json_str(f, layer);
         fprintf(f, "\"}}");
         if (x->free > x->end)

@@ -89,7 +89,8 @@ void tr_segment(struct timing_report *r, size_t step, const struct dpu_timing *t
         x->start = s->offset + rec[i].start;
         x->end = s->offset + rec[i].end;
         x->free = s->offset + rec[i].free;
-        x->cycles = rec[i].cost.cycles;
+        x->cycles = rec[i].end - rec[i].start; /* DDR waits included */
+        x->ddr_wait = rec[i].ddr_wait;
         x->engine = rec[i].engine;
         x->timed = true;
     }
@@ -99,6 +100,7 @@ void tr_segment(struct timing_report *r, size_t step, const struct dpu_timing *t
         r->stall[e] += s->tot.stall[e];
     }
     r->fetch_stall += s->tot.fetch_stall;
+    r->ddr_wait += s->tot.ddr_wait;
     r->issued_macs += s->tot.issued_macs;
     r->ddr_read += s->tot.ddr_read;
     r->ddr_write += s->tot.ddr_write;
@@ -131,10 +133,21 @@ static uint64_t ddr_ideal(const struct dpu_timing_consts *k, uint64_t n)
     return max64(ceil_div(n * k->clock_mhz, k->ddr_mbps), ceil_div(n, k->bus_bytes));
 }
 
+uint64_t tr_dw_peak(const struct timing_report *r)
+{
+    return (uint64_t)r->k.dw_taps * r->k.R;
+}
+
+/* The roofline bound of a layer: its MACs at the peak of the engine that performs them (the
+ * array's R*C, or the MISC engine's depthwise K_DW*R for a layer whose MACs are all DWCONV
+ * work) against its DDR bytes at DDR_BPC. A layer without MACs belongs to the compute engine
+ * it keeps busier. */
 static void layer_bounds(struct timing_report *r, struct tr_layer *L)
 {
-    uint64_t RC = (uint64_t)r->k.R * r->k.C;
-    L->compute_cycles = ceil_div(L->macs, RC);
+    L->misc_compute = L->issued_macs ? L->issued_macs == L->misc_macs /* no MACs: POOL, ELTW.. */
+                                     : L->busy[DPU_ENGINE_MISC] > L->busy[DPU_ENGINE_CONV];
+    L->peak_macs = L->misc_compute ? tr_dw_peak(r) : (uint64_t)r->k.R * r->k.C;
+    L->compute_cycles = ceil_div(L->macs, L->peak_macs);
     L->memory_cycles = ddr_ideal(&r->k, L->ddr_read + L->ddr_write);
     L->roofline = max64(L->compute_cycles, L->memory_cycles);
     uint64_t comp = max64(L->busy[DPU_ENGINE_CONV], L->busy[DPU_ENGINE_MISC]);
@@ -241,6 +254,8 @@ int tr_finish(struct timing_report *r, const struct dpu_graph *model, struct dpu
         L->busy[x->engine] += x->cycles;
         L->stall += (x->start - x->head) + (x->free - x->end);
         L->issued_macs += c.issued_macs;
+        if (x->engine == DPU_ENGINE_MISC)
+            L->misc_macs += c.issued_macs;
         L->ddr_read += c.ddr_read;
         L->ddr_write += c.ddr_write;
         if (!r->model_macs)
@@ -303,11 +318,13 @@ int tr_print_table(const struct timing_report *r, FILE *f)
                 100 * tr_utilization(r, r->issued_macs, r->cycles));
         fprintf(f,
                 "roofline     sum of layer bounds %" PRIu64 " cycles; schedule / roofline = "
-                "%.3f\n",
-                r->roofline, r->roofline ? (double)r->cycles / r->roofline : 0.0);
+                "%.3f (depthwise layers against the MISC engine's %" PRIu64 " MACs/cycle)\n",
+                r->roofline, r->roofline ? (double)r->cycles / r->roofline : 0.0, tr_dw_peak(r));
     }
-    fprintf(f, "DDR          %" PRIu64 " bytes read, %" PRIu64 " bytes written\n", r->ddr_read,
-            r->ddr_write);
+    fprintf(f,
+            "DDR          %" PRIu64 " bytes read, %" PRIu64
+            " bytes written; LOAD/SAVE waited %" PRIu64 " cycles for the shared channel\n",
+            r->ddr_read, r->ddr_write, r->ddr_wait);
     fprintf(f, "engines      ");
     for (int e = 0; e < DPU_ENGINE_COUNT; e++)
         fprintf(f, "%s busy %" PRIu64 " stall %" PRIu64 "%s", dpu_engine_name(e), r->busy[e],

@@ -23,9 +23,10 @@
 /* One instruction on the global timeline. */
 struct tr_insn {
     uint64_t head, start, end, free; /* cycles, as struct dpu_timing_rec plus the offset */
-    uint64_t cycles;
-    int engine;    /* enum dpu_engine, DPU_ENGINE_CTRL for END */
-    int32_t layer; /* index into layers, -1 */
+    uint64_t cycles;                 /* end - start */
+    uint64_t ddr_wait;               /* of which waiting for the DDR channel (LOAD, SAVE) */
+    int engine;                      /* enum dpu_engine, DPU_ENGINE_CTRL for END */
+    int32_t layer;                   /* index into layers, -1 */
     unsigned opcode;
     bool timed; /* part of a segment that ran */
 };
@@ -39,6 +40,9 @@ struct tr_layer {
     uint64_t begin, finish, cycles;
     uint64_t macs;        /* model MACs (or issued MACs without a model) */
     uint64_t issued_macs; /* what the hardware performs, padding included */
+    uint64_t misc_macs;   /* of which on the MISC engine (DWCONV) */
+    bool misc_compute;    /* all its MACs are MISC work: its roofline uses the MISC peak */
+    uint64_t peak_macs;   /* MACs/cycle of the engine its roofline uses: R*C or K_DW*R */
     uint64_t ddr_read, ddr_write;
     uint64_t busy[DPU_ENGINE_COUNT], stall;
     uint64_t compute_cycles, memory_cycles, roofline; /* the roofline bound */
@@ -68,7 +72,7 @@ struct timing_report {
     size_t nlayers;
     /* totals */
     uint64_t cycles, macs, issued_macs, ddr_read, ddr_write, roofline, unattributed;
-    uint64_t busy[DPU_ENGINE_COUNT], stall[DPU_ENGINE_COUNT], fetch_stall;
+    uint64_t busy[DPU_ENGINE_COUNT], stall[DPU_ENGINE_COUNT], fetch_stall, ddr_wait;
 };
 
 int tr_init(struct timing_report *r, const struct dpu_program *p, const char *prog_path,
@@ -83,6 +87,8 @@ const char *tr_bound_name(enum tr_bound b);
 double tr_latency_ms(const struct timing_report *r, uint64_t cycles);
 double tr_utilization(const struct timing_report *r, uint64_t macs, uint64_t cycles);
 double tr_peak_gops(const struct timing_report *r);
+/* The MISC engine's depthwise peak in MACs/cycle: K_DW * R. */
+uint64_t tr_dw_peak(const struct timing_report *r);
 
 int tr_print_table(const struct timing_report *r, FILE *f);
 int tr_write_json(const struct timing_report *r, const char *path, struct dpu_diag *d);

@@ -1,7 +1,8 @@
 /* --plot: the timing report as an SVG picture. Top: MAC-array utilization per layer, bars
  * coloured by what bounds the layer, with a tick at the utilization the layer would reach at
  * its roofline bound. Bottom left: the roofline (achieved GOPS against arithmetic intensity,
- * log-log) with one dot per layer and the whole model. Bottom right: the totals. Every bar
+ * log-log) with one dot per layer and the whole model, and a dashed roof at the MISC engine's
+ * depthwise peak when the model has depthwise layers. Bottom right: the totals. Every bar
  * and dot carries a <title> (the browser shows it on hover). */
 #include <inttypes.h>
 #include <math.h>
@@ -170,6 +171,21 @@ static void roofline_panel(FILE *f, const struct timing_report *r)
             lmap(ridge, amin, amax, x0, x1), lmap(peak, gmin, gmax, y1, y0), x1,
             lmap(peak, gmin, gmax, y1, y0));
     char s[96];
+    bool dw = false; /* depthwise layers: their roof is the MISC engine's peak */
+    for (size_t l = 0; l < r->nlayers; l++)
+        dw = dw || (r->layers[l].misc_compute && r->layers[l].macs);
+    double dw_peak = 2.0 * (double)tr_dw_peak(r) * r->k.clock_mhz / 1e3;
+    if (dw && dw_peak > gmin) {
+        double a_dw = fmax(amin, gmin / bw);
+        fprintf(f,
+                "<polyline fill=\"none\" stroke=\"#000\" stroke-width=\"1.5\" "
+                "stroke-dasharray=\"6 4\" points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f\"/>\n",
+                lmap(a_dw, amin, amax, x0, x1), lmap(fmin(bw * a_dw, dw_peak), gmin, gmax, y1, y0),
+                lmap(dw_peak / bw, amin, amax, x0, x1), lmap(dw_peak, gmin, gmax, y1, y0), x1,
+                lmap(dw_peak, gmin, gmax, y1, y0));
+        snprintf(s, sizeof s, "depthwise (MISC) peak %.1f GOPS", dw_peak);
+        text(f, x1 - 4, lmap(dw_peak, gmin, gmax, y1, y0) - 6, "end", 11, NULL, s);
+    }
     snprintf(s, sizeof s, "peak %.1f GOPS", peak);
     text(f, x1 - 4, lmap(peak, gmin, gmax, y1, y0) - 6, "end", 11, NULL, s);
     snprintf(s, sizeof s, "DDR %.1f GB/s", bw);

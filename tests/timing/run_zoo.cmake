@@ -2,7 +2,8 @@
 # calibration slice, compile it for each preset in PRESETS, then
 #   dpusim --timing-only (report, trace, plot) and dpusim --timing --check (report)
 # and let timing_check validate the files and compare the two reports' cycles.
-# Variables: DPUC, DPUSIM, CHECK, MODEL (.onnx), CALIB, INPUT (.npy), PRESETS, DIR.
+# Variables: DPUC, DPUSIM, CHECK, MODEL (.onnx), CALIB, CALIB_COUNT (images of CALIB to use),
+# INPUT (.npy), PRESETS, DIR.
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
@@ -16,7 +17,8 @@ file(REMOVE_RECURSE ${DIR})
 file(MAKE_DIRECTORY ${DIR})
 get_filename_component(name ${MODEL} NAME_WE)
 set(q8 ${DIR}/${name}.q8)
-run(${DPUC} quantize ${MODEL} --calib ${CALIB} --mean 0.2860 --std 0.3530 -o ${q8})
+run(${DPUC} quantize ${MODEL} --calib ${CALIB} --calib-count ${CALIB_COUNT} --mean 0.2860
+    --std 0.3530 -o ${q8})
 string(REPLACE "," ";" PRESETS "${PRESETS}")
 foreach(preset ${PRESETS})
   set(base ${DIR}/${name}.${preset})

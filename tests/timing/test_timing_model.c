@@ -1,8 +1,9 @@
 /* The timing model (dpu/sim_timing.h) on hand-made instruction streams, preset tiny: R = C = 8,
  * DDR_BPC = min(19200/300, 16) = 16 bytes/cycle, L_DDR = 40, BURST = 256, BUS_BYTES = 16,
- * insn_queue_depth 16, token_queue_depth 8. Every expected number is worked out in a comment
- * from the formulas of docs/architecture.md, "Timing model". Each program runs through the
- * simulator with data and again in timing-only mode: the schedules must be identical. */
+ * insn_queue_depth 16, token_queue_depth 8, K_DW = 3, D_MISC = 3. Every expected number is worked
+ * out in a comment from the formulas of docs/architecture.md, "Timing model". Each program runs
+ * through the simulator with data and again in timing-only mode: the schedules must be identical.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,225 @@ static void test_conv_fill_drain(void **state)
     free(r);
 }
 
+#define SAVE512                                                                                    \
+    "buf=ACT region=OUTPUT rows=1 cols=1 bytes=512 ddr_off=0 ddr_row_stride=0 ddr_col_stride=0 "   \
+    "sram_col_stride=512 sram_addr=0 sram_row_stride=0"
+#define LOAD_ACT(bytes, addr)                                                                      \
+    "LOAD buf=ACT region=INPUT rows=1 cols=1 bytes=" #bytes " ddr_off=0 ddr_row_stride=0 "         \
+    "ddr_col_stride=0 sram_col_stride=" #bytes " sram_addr=" #addr " sram_row_stride=0\n"
+
+/* LOAD and SAVE share one DDR channel: when their transfers overlap in time, the older
+ * instruction in stream order keeps its cycles and the younger one waits. */
+static void test_ddr_shared(void **state)
+{
+    (void)state;
+    size_t n;
+    struct dpu_timing_totals tot;
+    struct dpu_timing_rec *r = schedule("SAVE " SAVE512 "\n" LOAD_ACT(512, 1024) "END\n", &n, &tot);
+    /* Each alone: 40 + 2 bursts of 16 cycles = 72. The SAVE (older) starts in cycle 1 and
+     * books channel cycles 41..72 (from start + L_DDR); it ends at 73. The LOAD starts in
+     * cycle 2 and would book 42..73, but 42..72 are taken: it gets 73..104, ends at 105,
+     * 31 cycles late. Without the shared channel it would have ended at 2 + 72 = 74. */
+    assert_int_equal(r[0].cost.cycles, 72);
+    assert_int_equal(r[0].cost.ddr_busy, 32);
+    assert_int_equal(r[0].end, 73);
+    assert_int_equal(r[0].ddr_wait, 0);
+    assert_int_equal(r[1].start, 2);
+    assert_int_equal(r[1].cost.cycles, 72);
+    assert_int_equal(r[1].end, 105);
+    assert_int_equal(r[1].ddr_wait, 31);
+    assert_int_equal(tot.cycles, 105);
+    assert_int_equal(tot.busy[DPU_ENGINE_LOAD], 103); /* DDR waits count as busy */
+    assert_int_equal(tot.busy[DPU_ENGINE_SAVE], 72);
+    assert_int_equal(tot.ddr_wait, 31);
+    free(r);
+    /* The other stream order: the LOAD is older and wins; the SAVE waits the same 31. */
+    r = schedule(LOAD_ACT(512, 1024) "SAVE " SAVE512 "\nEND\n", &n, &tot);
+    assert_int_equal(r[0].end, 73);
+    assert_int_equal(r[1].end, 105);
+    assert_int_equal(r[1].ddr_wait, 31);
+    free(r);
+}
+
+/* A younger transfer that starts earlier in time uses the channel cycles before the older
+ * one's booking, skips it and goes on after it. */
+static void test_ddr_gaps(void **state)
+{
+    (void)state;
+    size_t n;
+    struct dpu_timing_totals tot;
+    struct dpu_timing_rec *r = schedule("CONV signal=SAVE " CONV1x1 "\nSAVE wait=CONV " SAVE512
+                                        "\n" LOAD_ACT(1024, 2048) "END\n",
+                                        &n, &tot);
+    /* CONV: 24 cycles, 1..24, token given at 25. The SAVE reaches its engine in cycle 2,
+     * takes the token in 25 + 1 = 26 and books channel cycles 66..97 (ends 98). The LOAD
+     * (younger, 1024 bytes: 4 bursts, 64 channel cycles) starts in cycle 3: from 43 it gets
+     * 43..65 (23 cycles), skips 66..97, and gets 98..138 for the other 41: it ends at 139
+     * instead of 3 + 40 + 64 = 107, 32 cycles (the SAVE's bursts) late. */
+    assert_int_equal(r[1].start, 26);
+    assert_int_equal(r[1].end, 98);
+    assert_int_equal(r[2].start, 3);
+    assert_int_equal(r[2].cost.cycles, 104);
+    assert_int_equal(r[2].end, 139);
+    assert_int_equal(r[2].ddr_wait, 32);
+    assert_int_equal(tot.cycles, 139);
+    free(r);
+    /* A 128-byte LOAD (8 channel cycles) fits into 43..50 before the SAVE's 66..97 and does
+     * not wait; the next LOAD (1024 bytes) starts at 51, is ready at 91, finds 91..97 taken
+     * and gets 98..161: 7 cycles late (ends 162, not 51 + 104 = 155). */
+    r = schedule("CONV signal=SAVE " CONV1x1 "\nSAVE wait=CONV " SAVE512 "\n" LOAD_ACT(128, 2048)
+                     LOAD_ACT(1024, 2048) "END\n",
+                 &n, &tot);
+    assert_int_equal(r[2].end, 51);
+    assert_int_equal(r[2].ddr_wait, 0);
+    assert_int_equal(r[3].start, 51);
+    assert_int_equal(r[3].end, 162);
+    assert_int_equal(r[3].ddr_wait, 7);
+    assert_int_equal(tot.ddr_wait, 7);
+    free(r);
+}
+
+#define CONV_MID /* 89 cycles */                                                                   \
+    "kh=3 kw=3 oh=1 ow=2 act_addr=0 act_col_stride=8 act_row_stride=32 wgt_addr=0 acc_addr=0"
+
+/* The DDR channel calendar against a cycle-by-cycle oracle: a pseudo-random stream of LOADs,
+ * SAVEs and CONVs passing tokens (so that transfers start at scattered times and in an order
+ * unlike the stream's) goes through the model; then, in stream order, each LOAD/SAVE must
+ * have taken exactly the first cost.ddr_busy free channel cycles from start + L_DDR on. */
+static void test_ddr_oracle(void **state)
+{
+    (void)state;
+    enum { N = 3000, HORIZON = 1 << 20 };
+    static char text[N * 200];
+    static const int sizes[] = {16, 100, 256, 300, 512, 1000, 2048, 4000};
+    uint32_t seed = 12345;
+    size_t at = 0;
+    int tokens[DPU_ENGINE_COUNT][DPU_ENGINE_COUNT] = {{0}};
+    static const int engines[] = {DPU_ENGINE_LOAD, DPU_ENGINE_CONV, DPU_ENGINE_SAVE};
+    for (int i = 0; i < N; i++) {
+        seed = seed * 1103515245u + 12345u;
+        int e = engines[(seed >> 16) % 3], to = engines[(seed >> 20) % 3];
+        int bytes = sizes[(seed >> 24) % 8];
+        char sync[64] = "";
+        int from = -1;
+        for (int a = 0; a < 3 && from < 0; a++)
+            if (engines[a] != e && tokens[engines[a]][e] > 0 && (seed >> (26 + a)) & 1)
+                from = engines[a];
+        size_t k = 0;
+        if (from >= 0) {
+            k += (size_t)snprintf(sync + k, sizeof sync - k, "wait=%s ", dpu_engine_name(from));
+            tokens[from][e]--;
+        }
+        if (to != e && tokens[e][to] < 8) {
+            snprintf(sync + k, sizeof sync - k, "signal=%s ", dpu_engine_name(to));
+            tokens[e][to]++;
+        }
+        if (e == DPU_ENGINE_CONV)
+            at += (size_t)snprintf(text + at, sizeof text - at, "CONV %s%s\n", sync,
+                                   (seed >> 29) & 1 ? CONV1x1 : CONV_MID);
+        else
+            at += (size_t)snprintf(text + at, sizeof text - at,
+                                   "%s %sbuf=ACT region=%s rows=1 cols=1 bytes=%d ddr_off=0 "
+                                   "ddr_row_stride=0 ddr_col_stride=0 sram_col_stride=%d "
+                                   "sram_addr=0 sram_row_stride=0\n",
+                                   e == DPU_ENGINE_LOAD ? "LOAD" : "SAVE", sync,
+                                   e == DPU_ENGINE_LOAD ? "INPUT" : "OUTPUT", bytes, bytes);
+    }
+    snprintf(text + at, sizeof text - at, "END\n");
+    size_t count;
+    dpu_insn *prog = tu_asm(text, &count);
+    struct dpu_timing *t;
+    assert_int_equal(dpu_timing_create(dpu_preset_find("tiny"), &t, NULL), DPU_OK);
+    assert_int_equal(dpu_timing_begin(t, count, NULL), DPU_OK);
+    for (size_t i = 0; i < count; i++)
+        assert_int_equal(dpu_timing_insn(t, &prog[i], NULL), DPU_OK);
+    size_t n;
+    const struct dpu_timing_rec *r = dpu_timing_records(t, &n);
+    bool *busy = calloc(HORIZON, sizeof *busy);
+    assert_non_null(busy);
+    uint64_t waits = 0;
+    size_t out_of_order = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (r[i].engine != DPU_ENGINE_LOAD && r[i].engine != DPU_ENGINE_SAVE)
+            continue;
+        uint64_t c = r[i].start + 40, left = r[i].cost.ddr_busy;
+        for (; left; c++) {
+            assert_true(c < HORIZON);
+            if (!busy[c]) {
+                busy[c] = true;
+                left--;
+            }
+        }
+        assert_int_equal(r[i].end, c); /* no padding in these LOADs */
+        waits += r[i].ddr_wait;
+        if (i > 0 && r[i].start < r[i - 1].start)
+            out_of_order++;
+    }
+    assert_true(waits > 0);        /* the stream does contend ... */
+    assert_true(out_of_order > 0); /* ... and not only in stream order */
+    free(busy);
+    dpu_timing_destroy(t);
+    free(prog);
+}
+
+/* DWCONV on the MISC engine's K_DW = 3 multipliers per lane with a window of input vectors:
+ * kh*kw (first filter) + oh*nvec*kh*max(kw + (ow-1)*n_new, ow*ceil(kw/3)) + D_MISC. */
+static uint64_t dw_cycles_on(const char *preset, const char *fields, uint64_t *issued)
+{
+    char text[512];
+    snprintf(text, sizeof text,
+             "DWCONV %s act_addr=0 act_col_stride=160 act_row_stride=20480 wgt_addr=0 param_addr=0 "
+             "out_addr=4096 out_pstride=160\nEND\n",
+             fields);
+    size_t count;
+    dpu_insn *prog = tu_asm(text, &count);
+    struct dpu_timing_consts k;
+    dpu_timing_consts_of(dpu_preset_find(preset), &k);
+    struct dpu_timing_cost c;
+    dpu_timing_cost_of(&k, &prog[0], &c);
+    free(prog);
+    if (issued)
+        *issued = c.issued_macs;
+    return c.cycles;
+}
+
+static uint64_t dw_cycles(const char *fields, uint64_t *issued)
+{
+    return dw_cycles_on("tiny", fields, issued);
+}
+
+static void test_dwconv(void **state)
+{
+    (void)state;
+    uint64_t issued;
+    /* 3x3, stride 1, 4x8 outputs, 2 vectors: n_new = 1, a kernel row reads 3 + 7 = 10
+     * vectors and multiplies for 8 cycles -> 3*10 = 30 per output row and vector:
+     * 9 + 4*2*30 + 3 = 252 (one tap per cycle would be 4*8*2*9 + 3 = 579). */
+    assert_int_equal(dw_cycles("kh=3 kw=3 oh=4 ow=8 nvec=2", &issued), 252);
+    assert_int_equal(issued, 4 * 8 * 2 * 9 * 8);
+    /* Stride 2: two new vectors per kernel row and pixel, the read port limits:
+     * reads 3 + 3*2 = 9 > 4 multiplier cycles -> 9 + 2*3*9 + 3 = 66. */
+    assert_int_equal(dw_cycles("kh=3 kw=3 stride_h=2 stride_w=2 oh=2 ow=4", NULL), 66);
+    /* 5x5: ceil(5/3) = 2 multiplier cycles per kernel row, which now limit:
+     * reads 5 + 5 = 10 < 6*2 = 12 -> 25 + 5*12 + 3 = 88. */
+    assert_int_equal(dw_cycles("kh=5 kw=5 oh=1 ow=6", NULL), 88);
+    /* One output column: no reuse, a whole window per pixel: 9 + 3*3 + 3 = 21. */
+    assert_int_equal(dw_cycles("kh=3 kw=3 oh=1 ow=1", NULL), 21);
+    /* Dilation 2, stride 1: the next pixel's taps are not in the window (n_new = kw = 3):
+     * reads 3 + 3*3 = 12 -> 9 + 3*12 + 3 = 48. Dilation 2, stride 2: n_new = 1 again:
+     * reads 3 + 3 = 6 > 4 -> 9 + 3*6 + 3 = 30. */
+    assert_int_equal(dw_cycles("kh=3 kw=3 dil_h=2 dil_w=2 oh=1 ow=4", NULL), 48);
+    assert_int_equal(dw_cycles("kh=3 kw=3 dil_h=2 dil_w=2 stride_w=2 oh=1 ow=4", NULL), 30);
+    /* The examples of docs/architecture.md on b4096 (R = 32, K_DW*R = 96 MACs/cycle):
+     * MobileNetV2's stride-1 layer, 8 rows of 56, nvec 5: 9 + 8*5*3*max(58, 56) + 3 = 6972;
+     * its stride-2 layer, 4 rows of 56, nvec 3: 9 + 4*3*3*max(3 + 55*2, 56) + 3 = 4080. */
+    assert_int_equal(dw_cycles_on("b4096", "kh=3 kw=3 oh=8 ow=56 nvec=5", &issued), 6972);
+    assert_int_equal(issued, 645120);
+    assert_int_equal(
+        dw_cycles_on("b4096", "kh=3 kw=3 stride_h=2 stride_w=2 oh=4 ow=56 nvec=3", &issued), 4080);
+    assert_int_equal(issued, 193536);
+}
+
 /* Two engines overlap: the CONV starts one cycle after the LOAD it waits for, while the
  * next LOAD is still running. Its wait is a token stall. */
 static void test_overlap_and_stall(void **state)
@@ -281,6 +501,8 @@ int main(void)
         cmocka_unit_test(test_conv_fill_drain),  cmocka_unit_test(test_overlap_and_stall),
         cmocka_unit_test(test_full_token_queue), cmocka_unit_test(test_fetch_queue_full),
         cmocka_unit_test(test_worked_example),   cmocka_unit_test(test_discipline),
+        cmocka_unit_test(test_ddr_shared),       cmocka_unit_test(test_ddr_gaps),
+        cmocka_unit_test(test_ddr_oracle),       cmocka_unit_test(test_dwconv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

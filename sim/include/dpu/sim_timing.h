@@ -2,13 +2,16 @@
  * "Timing model"): the four engines with their in-order queues running concurrently under
  * the dependency tokens, the fetch unit and its queue limits, each instruction's duration
  * from the array's fill/drain, the buffer port widths and DDR (latency plus bandwidth per
- * burst) with the preset's figures. Everything is integer cycles and deterministic.
+ * burst) with the preset's figures, DDR being one channel that LOAD and SAVE share (the
+ * older instruction in stream order first). Everything is integer cycles and deterministic.
  *
  * The model observes an instruction stream in stream order (the order dpu_sim_run executes
  * it). Because every token an instruction waits for was signalled earlier in the stream, and
  * the slot a signal into a full token queue needs is freed by a take that is also earlier in
  * the stream, one pass in stream order computes the exact schedule of the concurrent
- * machine: no event queue and no iteration.
+ * machine: no event queue and no iteration. The shared DDR channel keeps that property
+ * because it serves the older instruction first: an instruction's DDR time depends only on
+ * the channel cycles older instructions have booked.
  *
  * Two ways to use it:
  *  - attach it to a simulator (dpu_sim_set_timing): every dpu_sim_run then feeds it each
@@ -48,6 +51,7 @@ struct dpu_timing_consts {
     uint32_t d_post;        /* CONV post-processing pipeline depth (assumed 4) */
     uint32_t d_misc;        /* MISC pipeline depth (assumed 3) */
     uint32_t t_sync;        /* a SYNC's cycles (assumed 1) */
+    uint32_t dw_taps;       /* K_DW: multipliers per lane of the depthwise datapath (3) */
     double ddr_bytes_cycle; /* DDR_BPC = min(ddr_mbps / clock_mhz, bus_bytes), for reports */
 };
 
@@ -55,13 +59,16 @@ void dpu_timing_consts_of(const struct dpu_preset *p, struct dpu_timing_consts *
 
 /* What one instruction costs in isolation (no queues, no tokens). */
 struct dpu_timing_cost {
-    uint64_t cycles;      /* engine cycles (the formulas of architecture.md) */
+    uint64_t cycles;      /* engine cycles alone (the formulas of architecture.md); LOAD and
+                           * SAVE take longer when the DDR channel is busy (struct
+                           * dpu_timing_rec) */
     uint64_t issued_macs; /* multiply-accumulates the hardware performs, padding lanes and
                            * channels included: CONV T*P*R*C on the array, DWCONV
                            * T*P*nvec*R on the MISC lanes */
     uint64_t ddr_read;    /* DDR bytes a LOAD reads */
     uint64_t ddr_write;   /* DDR bytes a SAVE writes */
     uint64_t bursts;      /* DDR bursts (LOAD, SAVE) */
+    uint64_t ddr_busy;    /* cycles the bursts occupy the DDR channel: sum of xfer(burst) */
 };
 
 /* The cost of instruction in (which must pass dpu_sim_insn_check) under constants k. END
@@ -80,17 +87,19 @@ struct dpu_timing_rec {
     uint64_t dispatch; /* fetch dispatched it at the end of this cycle */
     uint64_t head;     /* it reached its engine (queue head, engine free): it left its queue */
     uint64_t start;    /* its first cycle of execution (tokens taken) */
-    uint64_t end;      /* start + cycles: first cycle after its execution */
+    uint64_t end;      /* first cycle after its execution: start + cost.cycles + ddr_wait */
     uint64_t free;     /* its engine is free again (>= end: a signal held by a full queue) */
+    uint64_t ddr_wait; /* cycles its bursts waited for the DDR channel (older bursts) */
     int engine;        /* enum dpu_engine; DPU_ENGINE_CTRL for END */
     struct dpu_timing_cost cost;
 };
 
 /* Per-engine counters: what the X_BUSY and X_STALL registers count. */
 struct dpu_timing_totals {
-    uint64_t cycles; /* CYCLES: the program's time */
-    uint64_t busy[DPU_ENGINE_COUNT];
+    uint64_t cycles;                  /* CYCLES: the program's time */
+    uint64_t busy[DPU_ENGINE_COUNT];  /* executing, DDR waits included */
     uint64_t stall[DPU_ENGINE_COUNT]; /* waiting for a token, or holding a signal */
+    uint64_t ddr_wait;                /* LOAD and SAVE cycles spent waiting for the channel */
     uint64_t fetch_stall;             /* cycles fetch waited for a full instruction queue */
     uint64_t issued_macs, ddr_read, ddr_write;
     size_t insns; /* instructions, END included */
