@@ -1,21 +1,29 @@
 #!/bin/bash
 # Compile-time benchmark (issue 5 targets): exports full-size ResNet-50 and MobileNetV2 from
 # torchvision (random weights), quantizes each with a few random calibration images, times
-# `dpuc compile --arch b4096` on one core and prints instruction bytes vs weight bytes.
+# `dpuc compile` on one core for every preset (best of 3), and prints instruction bytes vs
+# weight bytes (from `dpuc info --json`) and, with --timing, dpusim --timing-only's cycles and
+# MAC-array utilization.
 #
-#   scripts/bench_compile.sh [BUILD_DIR] [WORK_DIR]
+#   scripts/bench_compile.sh [--timing] [BUILD_DIR] [WORK_DIR]
 #
-# Weight bytes are the CONST section (packed weights, PARAM records, tables).
 # BUILD_DIR defaults to build/, WORK_DIR (exported models, calibration data, programs) to
-# BUILD_DIR/bench-compile. Goals: ResNet-50 < 2 s, MobileNetV2 < 1 s.
+# BUILD_DIR/bench-compile. Goals: ResNet-50 < 2 s, MobileNetV2 < 1 s on every preset.
 set -euo pipefail
+timing=0
+if [ "${1:-}" = --timing ]; then
+    timing=1
+    shift
+fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 work=${2:-$build/bench-compile}
 dpuc=$build/bin/dpuc
+dpusim=$build/bin/dpusim
 [ -x "$dpuc" ] || { echo "bench_compile: $dpuc not found (build first)" >&2; exit 1; }
 mkdir -p "$work"
 models=(resnet50 mobilenet_v2)
+presets=(tiny b512 b1024 b4096)
 for m in "${models[@]}"; do
     [ -f "$work/$m.onnx" ] || /usr/bin/python3 "$root/models/export_torchvision.py" "$work" --only "$m" >/dev/null
 done
@@ -24,38 +32,42 @@ if [ ! -f "$work/calib.npy" ]; then
 import sys
 import numpy as np
 rng = np.random.default_rng(0)
-np.save(sys.argv[1], rng.standard_normal((4, 3, 224, 224)).astype(np.float32))
+np.save(sys.argv[1], rng.standard_normal((2, 3, 224, 224)).astype(np.float32))
 PY
 fi
 
-printf '%-14s %10s %12s %12s %12s %8s\n' model compile_s insns insn_bytes const_bytes ratio
+json_num() { # KEY FILE: the first number after "KEY": in a dpuc info --json output
+    sed -n "s/.*\"$1\": *\([0-9]*\).*/\1/p" "$2" | head -1
+}
+
+printf '%-13s %-6s %9s %7s %11s %12s %9s' model preset compile_s insns insn_bytes weight_bytes insn/wgt
+[ $timing = 1 ] && printf ' %10s %6s' cycles util
+printf '\n'
 for m in "${models[@]}"; do
     q8=$work/$m.q8
     [ -f "$q8" ] || "$dpuc" quantize "$work/$m.onnx" --calib "$work/calib.npy" -o "$q8" --quiet >/dev/null
-    prog=$work/$m.b4096.bin
-    best=
-    for rep in 1 2 3; do
-        t0=$(date +%s.%N)
-        taskset -c 0 "$dpuc" compile "$q8" -o "$prog" --arch b4096 >/dev/null 2>"$work/$m.compile.log"
-        t1=$(date +%s.%N)
-        t=$(echo "$t1 - $t0" | bc)
-        if [ -z "$best" ] || [ "$(echo "$t < $best" | bc)" = 1 ]; then best=$t; fi
+    for p in "${presets[@]}"; do
+        prog=$work/$m.$p.bin
+        best=
+        for rep in 1 2 3; do
+            t0=$(date +%s.%N)
+            taskset -c 0 "$dpuc" compile "$q8" -o "$prog" --arch "$p" >/dev/null 2>"$work/$m.$p.log"
+            t1=$(date +%s.%N)
+            t=$(echo "$t1 - $t0" | bc)
+            if [ -z "$best" ] || [ "$(echo "$t < $best" | bc)" = 1 ]; then best=$t; fi
+        done
+        "$dpuc" info "$prog" --json >"$work/$m.$p.json"
+        insns=$(sed -n 's/.*"instructions": {"total": \([0-9]*\).*/\1/p' "$work/$m.$p.json")
+        ibytes=$(json_num instruction_bytes "$work/$m.$p.json")
+        wbytes=$(json_num weight_bytes "$work/$m.$p.json")
+        ratio=$(echo "scale=5; $ibytes / $wbytes" | bc)
+        printf '%-13s %-6s %9.3f %7s %11s %12s %9s' "$m" "$p" "$best" "$insns" "$ibytes" "$wbytes" "$ratio"
+        if [ $timing = 1 ]; then
+            "$dpusim" "$prog" --timing-only --model "$q8" >"$work/$m.$p.timing.txt"
+            cycles=$(sed -n 's/^total *\([0-9]*\) cycles.*/\1/p' "$work/$m.$p.timing.txt")
+            util=$(sed -n 's/.*MAC-array utilization \([0-9.]*%\).*/\1/p' "$work/$m.$p.timing.txt")
+            printf ' %10s %6s' "$cycles" "$util"
+        fi
+        printf '\n'
     done
-    read -r insns ibytes wbytes < <(/usr/bin/python3 - "$prog" <<'PY'
-import subprocess, sys
-out = subprocess.run(["readelf", "-SW", sys.argv[1]], capture_output=True, text=True).stdout
-insn = const = 0
-for line in out.splitlines():
-    f = line.replace("[ ", "[").split()
-    if len(f) > 5 and f[0].startswith("[") and f[0][1:-1].isdigit():
-        name, size = f[1], int(f[5], 16)
-        if name.startswith(".dpu.insn") or name.startswith(".dpu.text") or name == ".text":
-            insn += size
-        elif name.startswith(".dpu.const") or name.startswith(".dpu.weights"):
-            const += size
-print(insn // 32, insn, const)
-PY
-)
-    ratio=$(echo "scale=4; $ibytes / $wbytes" | bc 2>/dev/null || echo '?')
-    printf '%-14s %10.3f %12s %12s %12s %8s\n' "$m" "$best" "$insns" "$ibytes" "$wbytes" "$ratio"
 done

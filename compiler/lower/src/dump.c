@@ -23,8 +23,9 @@ void lw_dump(struct lw_ctx *c, FILE *f)
         if (ln->kind == LW_CPU)
             fprintf(f, " (%s)", ln->why);
         if (c->stage >= LW_TILE && ln->band > 0)
-            fprintf(f, " band %d rows%s%s", ln->band, ln->wgt_all ? " wgt-all" : "",
-                    ln->param_all ? " param-all" : "");
+            fprintf(f, " band %d rows%s%s%s%s", ln->band, ln->wgt_all ? " wgt-all" : "",
+                    ln->param_all ? " param-all" : "", ln->flat ? " flat" : "",
+                    ln->pack ? " packed" : "");
         if (c->stage >= LW_ISEL && ln->kind != LW_CPU)
             fprintf(f, " insns [%zu, +%zu)", ln->insn_first, ln->insn_count);
         fputc('\n', f);

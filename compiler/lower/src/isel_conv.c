@@ -8,6 +8,11 @@
  *              accumulating; the last k post-processes into ACT (DWCONV: one instruction)
  *   SAVE       the real output channels to DDR (NHWC, channel stride cpad)
  *
+ * A packed node (ln->pack: few input channels) loads kw neighbouring pixels' channels into the
+ * lanes of one vector (load_packed) and runs as a kh x 1 kernel over packed columns
+ * (lw_tile_geom). A node with a fused residual Add (ln->fuse_add) also loads the Add's other
+ * operand per tile, runs the ELTW on the output tile in ACT and SAVEs the Add's output.
+ *
  * Weights are packed as the array reads them: block (b, k), tap t, lane r, column c at
  * ((b*nci + k)*taps + t)*R*C + r*C + c, zeros beyond the real channels. PARAM record m holds
  * bias' = wrap32(bias[m] - z_x * S[m]), S[m] the sum of output channel m's weights
@@ -42,7 +47,9 @@ static const int32_t *bias_of(const struct lw_ctx *c, const struct dpu_gnode *n)
  * convolution only the pixels it reads). */
 static uint64_t band_in_bytes(const struct lw_node *ln, int64_t bh, uint64_t pix)
 {
-    const struct lw_geom *g = &ln->g;
+    struct lw_geom tg;
+    lw_tile_geom(ln, &tg);
+    const struct lw_geom *g = &tg;
     if (ln->flat)
         return (uint64_t)bh * (uint64_t)g->OW * pix;
     uint64_t rows = (uint64_t)((bh - 1) * g->sh + (g->kh - 1) * g->dh + 1);
@@ -76,6 +83,66 @@ static uint64_t tout(const struct tbufs *t, uint64_t k)
     return (uint64_t)t->nbuf * t->in_sz + (k % (uint64_t)t->nbuf) * t->out_sz;
 }
 
+/* The band of a packed node (ln->pack): input rows r0..r1 of image img (dense in DDR, pixel
+ * stride C), padded rows above and below, as OW packed columns of pix bytes, column ox holding
+ * lanes kx*C + c = x[iy][ox*sw - left + kx][c]. Columns whose window lies inside the row are
+ * one LOAD column each: kw*C consecutive bytes of DDR, sw*C apart (instruction i). The others
+ * meet the left or right padding: i writes them whole as padding columns, then one LOAD per
+ * such column copies the part of its window inside the row to its lanes. */
+/* A fused Add's other operand (ln->fuse_add) for tile k: after both sets of input and output
+ * buffers, one tile of output pixels per set, laid out like the output tile. */
+static uint64_t tskip(const struct tbufs *t, uint64_t k)
+{
+    return (uint64_t)t->nbuf * (t->in_sz + t->out_sz) + (k % (uint64_t)t->nbuf) * t->out_sz;
+}
+
+static void load_packed(struct lw_ctx *c, int node, const struct lw_tensor *x,
+                        const struct lw_geom *g, dpu_insn *i, int64_t img, int64_t r0, int64_t r1,
+                        int64_t ptop, int64_t pbot, uint64_t pix, uint64_t sram)
+{
+    uint64_t C = (uint64_t)g->C, kw = (uint64_t)g->kw, rs = (uint64_t)g->OW * pix;
+    int64_t lo, hi;
+    lw_pack_interior(g, &lo, &hi);
+    if (x->pstride != C || hi < lo)
+        lw_ice(c, "packed convolution over a non-dense input or without interior columns");
+    uint64_t row0 = x->off + ((uint64_t)img * (uint64_t)g->H + (uint64_t)r0) * (uint64_t)g->W * C;
+    LW_SET(c, i, load, pad_top, ptop);
+    LW_SET(c, i, load, pad_bottom, pbot);
+    LW_SET(c, i, load, pad_left, lo);
+    LW_SET(c, i, load, pad_right, g->OW - 1 - hi);
+    LW_SET(c, i, load, rows, r1 - r0 + 1);
+    LW_SET(c, i, load, cols, hi - lo + 1);
+    LW_SET(c, i, load, bytes, kw * C);
+    LW_SET(c, i, load, ddr_off, row0 + (uint64_t)(lo * g->sw - g->left) * C);
+    LW_SET(c, i, load, ddr_row_stride, (uint64_t)g->W * C);
+    LW_SET(c, i, load, ddr_col_stride, (uint64_t)g->sw * C);
+    LW_SET(c, i, load, sram_row_stride, rs);
+    for (int64_t ox = 0; ox < g->OW; ox++) {
+        if (ox == lo)
+            ox = hi + 1;
+        if (ox >= g->OW)
+            break;
+        int64_t ix0 = ox * g->sw - g->left;
+        int64_t ka = ix0 < 0 ? -ix0 : 0, kb = g->W - ix0 < g->kw ? g->W - ix0 : g->kw;
+        if (kb <= ka)
+            continue; /* the whole window is padding */
+        uint64_t nb = (uint64_t)(kb - ka) * C;
+        dpu_insn *b = lw_new_insn(c, node, DPU_OP_LOAD);
+        LW_SET(c, b, load, buf, DPU_BUF_ACT);
+        LW_SET(c, b, load, region, x->region);
+        LW_SET(c, b, load, rows, r1 - r0 + 1);
+        LW_SET(c, b, load, cols, 1);
+        LW_SET(c, b, load, bytes, nb);
+        LW_SET(c, b, load, sram_col_stride, nb);
+        LW_SET(c, b, load, sram_addr,
+               sram + (uint64_t)ptop * rs + (uint64_t)ox * pix + (uint64_t)ka * C);
+        LW_SET(c, b, load, sram_row_stride, rs);
+        LW_SET(c, b, load, ddr_off, row0 + (uint64_t)(ix0 + ka) * C);
+        LW_SET(c, b, load, ddr_row_stride, (uint64_t)g->W * C);
+        LW_SET(c, b, load, ddr_col_stride, C);
+    }
+}
+
 static void load_band(struct lw_ctx *c, int node, const struct lw_tensor *x,
                       const struct lw_node *ln, int64_t img, int64_t oy0, int64_t bh, uint64_t pix,
                       int32_t zx, uint64_t sram)
@@ -106,6 +173,10 @@ static void load_band(struct lw_ctx *c, int node, const struct lw_tensor *x,
     int64_t r0 = iy0 < 0 ? 0 : iy0, r1 = iy1 > g->H - 1 ? g->H - 1 : iy1;
     if (r1 < r0)
         lw_ice(c, "band at output row %lld reads no input row", (long long)oy0);
+    if (ln->pack) {
+        load_packed(c, node, x, g, i, img, r0, r1, ptop, pbot, pix, sram);
+        return;
+    }
     uint64_t wp = (uint64_t)(g->left + g->W + g->right);
     LW_SET(c, i, load, pad_top, ptop);
     LW_SET(c, i, load, pad_bottom, pbot);
@@ -144,6 +215,7 @@ static void save_band(struct lw_ctx *c, int node, const struct lw_tensor *y,
 struct cv {
     struct lw_ctx *c;
     const struct lw_node *ln;
+    struct lw_geom tg; /* tile geometry (lw_tile_geom: the packed form for ln->pack) */
     int node;
     struct dpu_qp_conv qp;
     uint64_t R, C, taps, nci, nco, blk, pix, opix;
@@ -152,7 +224,66 @@ struct cv {
     uint64_t whalf, kc;    /* streamed: WGT bytes per chunk slot, input blocks per chunk */
     uint64_t nchunks;      /* streamed: chunks per tile */
     uint64_t nslots;       /* streamed: 2 (ping-pong) or 1 */
+    /* fused residual Add (ln->fuse_add) */
+    const struct lw_tensor *skip; /* its other operand */
+    int kop;                      /* which Add input the conv's output is */
+    struct dpu_qp_add qa;
+    uint64_t aparam; /* PARAM record of the Add's two multipliers */
 };
+
+static void put_mrec(uint8_t *rec, int32_t M, int s)
+{
+    memset(rec, 0, 16);
+    put_le32(rec + 4, M);
+    rec[8] = (uint8_t)s;
+}
+
+/* The fused Add of an output tile of bh rows: LOAD of the other operand's rows next to it,
+ * emitted before the tile's CONVs so that LOAD runs ahead. */
+static void load_skip(struct cv *v, int64_t img, int64_t oy0, int64_t bh, uint64_t sram)
+{
+    struct lw_ctx *c = v->c;
+    const struct lw_geom *g = &v->ln->g;
+    uint64_t ps = v->skip->pstride;
+    dpu_insn *i = lw_new_insn(c, v->node, DPU_OP_LOAD);
+    LW_SET(c, i, load, buf, DPU_BUF_ACT);
+    LW_SET(c, i, load, region, v->skip->region);
+    LW_SET(c, i, load, rows, bh);
+    LW_SET(c, i, load, cols, g->OW);
+    LW_SET(c, i, load, bytes, g->M);
+    LW_SET(c, i, load, ddr_off,
+           v->skip->off + ((uint64_t)img * (uint64_t)g->OH + (uint64_t)oy0) * (uint64_t)g->OW * ps);
+    LW_SET(c, i, load, ddr_row_stride, (uint64_t)g->OW * ps);
+    LW_SET(c, i, load, ddr_col_stride, ps);
+    LW_SET(c, i, load, sram_col_stride, v->opix);
+    LW_SET(c, i, load, sram_addr, sram);
+    LW_SET(c, i, load, sram_row_stride, (uint64_t)g->OW * v->opix);
+}
+
+/* The Add itself on the tile at out (in place) with the other operand at skip: ELTWs over the
+ * whole tile (padding lanes included: computed, never saved), at most 2^20 - 1 bytes each. */
+static void eltw_tile(struct cv *v, uint64_t out, uint64_t skip, int64_t bh)
+{
+    struct lw_ctx *c = v->c;
+    uint64_t len = (uint64_t)bh * (uint64_t)v->ln->g.OW * v->opix;
+    uint64_t step = ((UINT64_C(1) << 20) - 1) / v->R * v->R;
+    for (uint64_t o = 0; o < len; o += step) {
+        uint64_t n = len - o < step ? len - o : step;
+        uint64_t a = v->kop == 0 ? out : skip, b = v->kop == 0 ? skip : out;
+        dpu_insn *i = lw_new_insn(c, v->node, DPU_OP_ELTW);
+        LW_SET(c, i, eltw, op, DPU_ELTWOP_ADD);
+        LW_SET(c, i, eltw, a_zp, v->qa.za);
+        LW_SET(c, i, eltw, b_zp, v->qa.zb);
+        LW_SET(c, i, eltw, out_zp, v->qa.zy);
+        LW_SET(c, i, eltw, clamp_lo, v->qa.lo);
+        LW_SET(c, i, eltw, clamp_hi, v->qa.hi);
+        LW_SET(c, i, eltw, a_addr, a + o);
+        LW_SET(c, i, eltw, b_addr, b + o);
+        LW_SET(c, i, eltw, len, n);
+        LW_SET(c, i, eltw, out_addr, out + o);
+        LW_SET(c, i, eltw, param_addr, v->aparam);
+    }
+}
 
 /* Streamed weights: chunk j of a tile is output block b = j / per_b, input blocks
  * [k0, k1); chunk q (counted over the whole layer) goes to WGT slot q % nslots. */
@@ -182,7 +313,7 @@ static void emit_convs(struct cv *v, uint64_t b, uint64_t k0, uint64_t k1, uint6
                        uint64_t in, uint64_t out, int64_t bh)
 {
     struct lw_ctx *c = v->c;
-    const struct lw_geom *g = &v->ln->g;
+    const struct lw_geom *g = &v->tg;
     uint64_t param = v->ln->param_all ? v->pbase + b * v->C : (b % 2) * v->C;
     uint64_t P = (uint64_t)bh * (uint64_t)g->OW;
     uint64_t pstep = v->ln->flat ? 1023 : P, kstep = v->ln->flat ? 15 : 1;
@@ -241,11 +372,13 @@ int lw_isel_conv(struct lw_ctx *c, size_t n)
     struct cv v;
     memset(&v, 0, sizeof v);
     v.c = c, v.ln = ln, v.node = (int)n;
+    lw_tile_geom(ln, &v.tg);
     int err = dpu_qplan_conv(c->g, gn, &v.qp, c->d);
     if (err)
         return err;
-    uint64_t R = c->R, C = c->C, taps = (uint64_t)g->kh * (uint64_t)g->kw;
-    uint64_t nci = lw_round_up((uint64_t)g->C, R) / R, nco = lw_round_up((uint64_t)g->M, C) / C;
+    const struct lw_geom *tg = &v.tg;
+    uint64_t R = c->R, C = c->C, taps = (uint64_t)tg->kh * (uint64_t)tg->kw;
+    uint64_t nci = lw_round_up((uint64_t)tg->C, R) / R, nco = lw_round_up((uint64_t)g->M, C) / C;
     uint64_t blk = taps * R * C, wbytes = nco * nci * blk;
     v.R = R, v.C = C, v.taps = taps, v.nci = nci, v.nco = nco, v.blk = blk;
     v.pix = nci * R, v.opix = nco * C;
@@ -260,13 +393,17 @@ int lw_isel_conv(struct lw_ctx *c, size_t n)
         int64_t S = 0;
         uint64_t b = (uint64_t)m / C, col = (uint64_t)m % C;
         for (int64_t ci = 0; ci < g->C; ci++) {
-            uint64_t k = (uint64_t)ci / R, lane = (uint64_t)ci % R;
-            const int8_t *src = w + (m * g->C + ci) * (int64_t)taps;
-            uint8_t *dst = pk + ((b * nci + k) * taps) * R * C + lane * C + col;
-            for (uint64_t t = 0; t < taps; t++) {
-                S += src[t];
-                dst[t * R * C] = (uint8_t)src[t];
-            }
+            const int8_t *src = w + (m * g->C + ci) * g->kh * g->kw;
+            for (int64_t ky = 0; ky < g->kh; ky++)
+                for (int64_t kx = 0; kx < g->kw; kx++) {
+                    /* packed: tap ky, lane kx*C + ci; plain: tap ky*kw + kx, lane ci */
+                    uint64_t l = ln->pack ? (uint64_t)(kx * g->C + ci) : (uint64_t)ci;
+                    uint64_t t = ln->pack ? (uint64_t)ky : (uint64_t)(ky * g->kw + kx);
+                    uint64_t k = l / R, lane = l % R;
+                    int8_t wv = src[ky * g->kw + kx];
+                    S += wv;
+                    pk[((b * nci + k) * taps + t) * R * C + lane * C + col] = (uint8_t)wv;
+                }
         }
         put_record(rec + 16 * m, bias ? bias[m] : 0, v.qp.zx, S, v.qp.ch[m]);
     }
@@ -294,9 +431,30 @@ int lw_isel_conv(struct lw_ctx *c, size_t n)
     if (ln->param_all)
         lw_load_flat(c, v.node, DPU_BUF_PARAM, DPU_REGION_CONST, v.poff, nco * C * 16, v.pbase * 16,
                      16);
+    const struct lw_tensor *y = &c->tensors[gn->outputs[0]];
+    if (ln->fuse_add) { /* the Add's records go next to the conv's own */
+        const struct dpu_gnode *an = &c->g->nodes[ln->add_node];
+        if ((err = dpu_qplan_add(c->g, an, &v.qa, c->d)))
+            return err;
+        v.kop = an->inputs[0] == gn->outputs[0] ? 0 : 1;
+        v.skip = &c->tensors[an->inputs[1 - v.kop]];
+        y = &c->tensors[an->outputs[0]];
+        uint64_t lo = ln->param_all ? v.pbase : 0, hi = ln->param_all ? v.pbase + nco * C : 2 * C;
+        if (hi + 2 <= prm)
+            v.aparam = hi;
+        else if (lo >= 2)
+            v.aparam = lo - 2;
+        else
+            lw_ice(c, "node '%s': no PARAM room for the fused Add's records", gn->name);
+        uint8_t ar[32];
+        put_mrec(ar, v.qa.Ma, v.qa.s);
+        put_mrec(ar + 16, v.qa.Mb, 0);
+        lw_load_flat(c, v.node, DPU_BUF_PARAM, DPU_REGION_CONST, lw_add_const(c, ar, sizeof ar),
+                     sizeof ar, v.aparam * 16, 16);
+    }
 
     struct tbufs tb = tile_bufs(c, ln, v.pix, v.opix);
-    const struct lw_tensor *x = &c->tensors[gn->inputs[0]], *y = &c->tensors[gn->outputs[0]];
+    const struct lw_tensor *x = &c->tensors[gn->inputs[0]];
     int64_t tiles_per_img = (g->OH + ln->band - 1) / ln->band;
     uint64_t ntiles = (uint64_t)(g->N * tiles_per_img), q = 0;
     if (!ln->wgt_all)
@@ -312,9 +470,15 @@ int lw_isel_conv(struct lw_ctx *c, size_t n)
             int64_t nh = g->OH - ny < ln->band ? g->OH - ny : ln->band;
             load_band(c, v.node, x, ln, ni, ny, nh, v.pix, v.qp.zx, tin(&tb, k + 1));
         }
+        if (ln->fuse_add)
+            load_skip(&v, img, oy0, bh, tskip(&tb, k));
         if (ln->wgt_all) {
-            for (uint64_t b = 0; b < nco; b++)
+            for (uint64_t b = 0; b < nco; b++) {
+                if (!ln->param_all) /* this block's records, in PARAM half b % 2 */
+                    lw_load_flat(c, v.node, DPU_BUF_PARAM, DPU_REGION_CONST, v.poff + b * C * 16,
+                                 C * 16, (b % 2) * C * 16, 16);
                 emit_convs(&v, b, 0, nci, v.wbase + b * nci * blk, tin(&tb, k), tout(&tb, k), bh);
+            }
         } else {
             for (uint64_t j = 0; j < v.nchunks; j++, q++) {
                 if (q + 1 < ntiles * v.nchunks) /* the next chunk loads while this one runs */
@@ -324,6 +488,8 @@ int lw_isel_conv(struct lw_ctx *c, size_t n)
                 emit_convs(&v, b, k0, k1, (q % v.nslots) * v.whalf, tin(&tb, k), tout(&tb, k), bh);
             }
         }
+        if (ln->fuse_add)
+            eltw_tile(&v, tout(&tb, k), tskip(&tb, k), bh);
         save_band(c, v.node, y, g, img, oy0, bh, tout(&tb, k), v.opix, g->M);
     }
     dpu_qp_conv_free(&v.qp);

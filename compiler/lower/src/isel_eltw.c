@@ -21,6 +21,8 @@ int lw_isel_eltw(struct lw_ctx *c, size_t n)
     const struct dpu_gnode *gn = &c->g->nodes[n];
     enum lw_kind kind = c->nodes[n].kind;
     int node = (int)n, err;
+    if (c->nodes[n].fused) /* runs on the tiles of the conv producing one input (isel_conv.c) */
+        return 0;
     uint64_t R = c->R, act = c->p->act_buf_bytes;
     const struct lw_tensor *a = &c->tensors[gn->inputs[0]], *y = &c->tensors[gn->outputs[0]];
     const struct lw_tensor *b = kind == LW_ELTW ? &c->tensors[gn->inputs[1]] : a;

@@ -63,6 +63,13 @@ struct lw_node {
     int nbuf;         /* tile buffers in ACT: 2 = ping-pong halves (double buffering), 1 = one */
     bool flat;        /* LW_CONV 1x1 without padding: a tile is one row of pixels, input
                        * channel blocks are the kernel's taps (fewer, longer CONVs) */
+    bool pack;        /* LW_CONV with few input channels: kw kernel columns x C channels packed
+                       * into the R lanes, input dense in DDR (lw_tile_geom, isel_conv.c) */
+    bool fuse_add;    /* LW_CONV: the residual Add add_node runs as an ELTW on each output tile
+                       * while it is in ACT, and the conv SAVEs the Add's output (pass layout) */
+    int add_node;
+    bool fused; /* LW_ELTW Add fused into the conv producing one of its inputs: no
+                 * instructions of its own; its output's producer is that conv */
     size_t insn_first, insn_count;
 };
 
@@ -148,6 +155,17 @@ int lw_choose_band(const struct lw_ctx *c, size_t n, char *why, size_t cap);
 /* Does a tile of bh output rows fit with nbuf sets of tile buffers (ln->flat as set)? */
 bool lw_band_fits(const struct lw_ctx *c, const struct lw_node *ln, int64_t bh, int nbuf, char *why,
                   size_t cap);
+/* Low-channel packing (lw_geom.c): may conv geometry g run packed (kw kernel columns x C
+ * channels as the lanes of one input vector, a kh x 1 kernel over one packed column per output
+ * column) and does it need fewer array passes than the plain form? */
+bool lw_packable(const struct lw_ctx *c, const struct lw_geom *g);
+/* The geometry the tile buffers and CONVs of node ln see: ln->g, or for a packed node the
+ * equivalent convolution over packed columns (C = kw*C, W = OW, kernel kh x 1, stride_w 1,
+ * no left/right padding). */
+void lw_tile_geom(const struct lw_node *ln, struct lw_geom *tg);
+/* Output columns [lo, hi] of g whose kernel window lies inside the input row (the rest meet
+ * the left or right padding); hi < lo when there are none. */
+void lw_pack_interior(const struct lw_geom *g, int64_t *lo, int64_t *hi);
 /* Estimated cycles (docs/architecture.md, timing model) of DDR transfers of nruns runs of
  * run bytes, and of one CONV of T taps over P pixels (lw_cost.c). */
 uint64_t lw_cost_ddr(const struct lw_ctx *c, uint64_t nruns, uint64_t run);

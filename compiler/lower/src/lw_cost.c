@@ -17,14 +17,17 @@ static uint64_t ddr_bpc(const struct dpu_preset *p)
     return bw ? bw : 1;
 }
 
+/* One instruction moving nruns runs of run bytes: the latency once (the engine keeps enough
+ * bursts outstanding to cover it), then every burst's transfer, at least one cycle each. */
 uint64_t lw_cost_ddr(const struct lw_ctx *c, uint64_t nruns, uint64_t run)
 {
     const struct dpu_preset *p = c->p;
+    if (nruns == 0 || run == 0)
+        return 0;
     uint64_t burst = p->ddr_burst_bytes ? p->ddr_burst_bytes : run;
     uint64_t full = run / burst, rest = run % burst, bpc = ddr_bpc(p);
-    uint64_t per_run = full * (p->ddr_latency_cycles + div_up(burst, bpc)) +
-                       (rest ? p->ddr_latency_cycles + div_up(rest, bpc) : 0);
-    return nruns * per_run;
+    uint64_t per_run = full * div_up(burst, bpc) + (rest ? div_up(rest, bpc) : 0);
+    return p->ddr_latency_cycles + nruns * per_run;
 }
 
 uint64_t lw_cost_conv(const struct lw_ctx *c, uint64_t T, uint64_t P)

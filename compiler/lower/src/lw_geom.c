@@ -75,6 +75,45 @@ int lw_geom_of(const struct lw_ctx *c, const struct dpu_gnode *n, enum lw_kind k
     return 0;
 }
 
+void lw_pack_interior(const struct lw_geom *g, int64_t *lo, int64_t *hi)
+{
+    *lo = (g->left + g->sw - 1) / g->sw;
+    *hi = (g->W - g->kw + g->left) >= 0 ? (g->W - g->kw + g->left) / g->sw : -1;
+    if (*hi > g->OW - 1)
+        *hi = g->OW - 1;
+}
+
+bool lw_packable(const struct lw_ctx *c, const struct lw_geom *g)
+{
+    uint64_t R = c->R, lanes = (uint64_t)g->kw * (uint64_t)g->C;
+    if (g->kw < 2 || g->dw != 1 || lanes > 4095 || lw_round_up(lanes, R) > 4095)
+        return false;
+    /* Fewer lane blocks than kw taps of the plain blocks, and less array time for a tile of
+     * the image's pixels (as many as ACC holds): every CONV pays the fill and drain. */
+    uint64_t plain = (uint64_t)g->kw * (((uint64_t)g->C + R - 1) / R), packed = (lanes + R - 1) / R;
+    uint64_t P = (uint64_t)(g->OH * g->OW), kh = (uint64_t)g->kh, kw = (uint64_t)g->kw;
+    if (P > c->p->acc_buf_entries)
+        P = c->p->acc_buf_entries;
+    if (packed >= plain ||
+        packed * lw_cost_conv(c, kh, P) >= plain / kw * lw_cost_conv(c, kh * kw, P))
+        return false;
+    int64_t lo, hi;
+    lw_pack_interior(g, &lo, &hi);
+    /* The border columns become the padding columns of the band's LOAD (4-bit fields). */
+    return lo <= hi && lo <= 15 && g->OW - 1 - hi <= 15;
+}
+
+void lw_tile_geom(const struct lw_node *ln, struct lw_geom *tg)
+{
+    *tg = ln->g;
+    if (!ln->pack)
+        return;
+    tg->C = (int64_t)ln->g.kw * ln->g.C;
+    tg->W = ln->g.OW;
+    tg->kw = tg->sw = tg->dw = 1;
+    tg->left = tg->right = 0;
+}
+
 static uint64_t cpad_of(const struct lw_ctx *c, int64_t ch)
 {
     return lw_round_up((uint64_t)ch, c->R);
@@ -84,7 +123,9 @@ static uint64_t cpad_of(const struct lw_ctx *c, int64_t ch)
 bool lw_band_fits(const struct lw_ctx *c, const struct lw_node *ln, int64_t bh, int nbuf, char *why,
                   size_t cap)
 {
-    const struct lw_geom *g = &ln->g;
+    struct lw_geom tg;
+    lw_tile_geom(ln, &tg);
+    const struct lw_geom *g = &tg;
     const struct dpu_preset *p = c->p;
     uint64_t R = c->R, C = c->C, taps = (uint64_t)g->kh * (uint64_t)g->kw;
     uint64_t pix, opix, wp, in_rows, in_bytes, out_bytes;
@@ -124,6 +165,8 @@ bool lw_band_fits(const struct lw_ctx *c, const struct lw_node *ln, int64_t bh, 
     if (ln->flat) /* only the pixels the 1x1 kernel reads, one row */
         in_bytes = (uint64_t)bh * (uint64_t)g->OW * pix;
     out_bytes = (uint64_t)bh * (uint64_t)g->OW * opix;
+    if (ln->kind == LW_CONV && ln->fuse_add) /* the fused Add's other operand, laid out alike */
+        out_bytes *= 2;
     if ((lw_round_up(in_bytes, R) + out_bytes) * (uint64_t)nbuf > p->act_buf_bytes)
         return NOFIT("%llu input and %llu output bytes do not fit ACT (%u bytes)",
                      (unsigned long long)in_bytes, (unsigned long long)out_bytes,

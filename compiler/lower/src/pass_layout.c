@@ -60,6 +60,52 @@ static bool can_write_in_place(const struct lw_ctx *c, size_t n, size_t k)
     return identity_rescale(c, n, k);
 }
 
+/* May node n run packed (lw_packable), with one row of output fitting the buffers that way? */
+static bool pack_fits(const struct lw_ctx *c, size_t n)
+{
+    const struct lw_node *ln = &c->nodes[n];
+    if (ln->kind != LW_CONV || c->g->nodes[n].op != DPU_NODE_CONV2D || !lw_packable(c, &ln->g))
+        return false;
+    struct lw_node tmp = *ln;
+    char why[200];
+    tmp.pack = true;
+    return lw_band_fits(c, &tmp, 1, 1, why, sizeof why);
+}
+
+/* Low-channel first layers: a tensor read only by convolutions that gain from packing (few
+ * input channels, kw > 1) is stored densely (pixel stride C) so that one LOAD column of
+ * kw*C bytes gathers kw neighbouring pixels into one vector; its readers are marked packed.
+ * Its producer must write it pixel by pixel with the tensor's pixel stride: a graph input or
+ * a CPU step (the runtime follows the table's cpad), or CONV, DWCONV, POOL (their SAVEs). */
+static void choose_packing(struct lw_ctx *c)
+{
+    const struct dpu_graph *g = c->g;
+    for (size_t t = 0; t < g->ntensors; t++) {
+        struct lw_tensor *lt = &c->tensors[t];
+        if (lt->is_const || !lt->accel || g->tensors[t].rank != 4 || lt->graph_out)
+            continue;
+        if (lt->producer >= 0) {
+            enum lw_kind pk = c->nodes[lt->producer].kind;
+            if (pk != LW_CPU && pk != LW_CONV && pk != LW_DW && pk != LW_POOL)
+                continue;
+        }
+        bool ok = true, any = false;
+        for (size_t m = 0; m < g->nnodes && ok; m++)
+            for (size_t j = 0; j < g->nodes[m].ninputs; j++)
+                if (g->nodes[m].inputs[j] == (int32_t)t) {
+                    ok = ok && j == 0 && pack_fits(c, m);
+                    any = true;
+                }
+        if (!ok || !any)
+            continue;
+        for (size_t m = 0; m < g->nnodes; m++)
+            if (g->nodes[m].ninputs > 0 && g->nodes[m].inputs[0] == (int32_t)t)
+                c->nodes[m].pack = true;
+        lt->cpad = (uint32_t)g->tensors[t].dims[1];
+        lt->pstride = lt->cpad;
+    }
+}
+
 static void place_concat_inputs(struct lw_ctx *c, size_t n)
 {
     const struct dpu_gnode *gn = &c->g->nodes[n];
@@ -76,6 +122,54 @@ static void place_concat_inputs(struct lw_ctx *c, size_t n)
             lt->in_prog = false;
         }
         choff += (uint64_t)c->g->tensors[t].dims[1];
+    }
+}
+
+/* How many times tensor t is an input of any node. */
+static int readers(const struct dpu_graph *g, int32_t t)
+{
+    int r = 0;
+    for (size_t m = 0; m < g->nnodes; m++)
+        for (size_t j = 0; j < g->nodes[m].ninputs; j++)
+            r += g->nodes[m].inputs[j] == t;
+    return r;
+}
+
+/* Residual Add fused into a convolution: an Add whose input k is the only use of a CONV
+ * output of the same accelerator step, and whose other input is written before that conv
+ * runs (an earlier node, or a graph input), becomes an ELTW on each output tile of the conv
+ * while it is in ACT (the other input's tile loaded next to it); the conv SAVEs the Add's
+ * output, and the conv's own output is never stored. The Add's output then counts as written
+ * by the conv (its producer, for pass ddr's lifetimes). The conv needs room for the Add's two
+ * PARAM records next to its own. */
+static void fuse_adds(struct lw_ctx *c)
+{
+    const struct dpu_graph *g = c->g;
+    for (size_t n = 0; n < g->nnodes; n++) {
+        const struct dpu_gnode *gn = &g->nodes[n];
+        if (c->nodes[n].kind != LW_ELTW || gn->op != DPU_NODE_ADD || gn->ninputs != 2)
+            continue;
+        struct lw_tensor *y = &c->tensors[gn->outputs[0]];
+        if (y->alias >= 0 || y->in_place)
+            continue;
+        for (int k = 1; k >= 0; k--) { /* the later input first: usually the block's last conv */
+            int32_t a = gn->inputs[k], b = gn->inputs[1 - k];
+            const struct lw_tensor *ta = &c->tensors[a], *tb = &c->tensors[b];
+            int p = ta->producer;
+            if (a == b || p < 0 || c->nodes[p].kind != LW_CONV || c->nodes[p].fuse_add ||
+                c->nodes[p].step != c->nodes[n].step || ta->graph_out || ta->alias >= 0 ||
+                ta->in_place || readers(g, a) != 1 || tb->producer >= p || tb->alias >= 0 ||
+                g->tensors[b].rank != 4 || tb->layout != DPU_PROG_LAYOUT_NHWC)
+                continue;
+            uint64_t recs = lw_round_up((uint64_t)c->nodes[p].g.M, c->C);
+            if (recs + 2 > c->p->param_buf_records)
+                continue;
+            c->nodes[p].fuse_add = true;
+            c->nodes[p].add_node = (int)n;
+            c->nodes[n].fused = true;
+            y->producer = p;
+            break;
+        }
     }
 }
 
@@ -119,6 +213,11 @@ int lw_pass_layout(struct lw_ctx *c)
             lt->pstride = gt->rank == 2 ? (uint64_t)gt->dims[1] : 0;
         }
     }
+    for (size_t n = 0; n < g->nnodes; n++) {
+        c->nodes[n].pack = c->nodes[n].fuse_add = c->nodes[n].fused = false;
+        c->nodes[n].add_node = -1;
+    }
+    choose_packing(c);
     /* Views first, in node order (a view of a view follows the chain), then Concat inputs. */
     for (size_t n = 0; n < g->nnodes; n++) {
         if (c->nodes[n].kind != LW_VIEW)
@@ -133,5 +232,6 @@ int lw_pass_layout(struct lw_ctx *c)
     for (size_t n = 0; n < g->nnodes; n++)
         if (c->nodes[n].kind == LW_CONCAT)
             place_concat_inputs(c, n);
+    fuse_adds(c);
     return 0;
 }

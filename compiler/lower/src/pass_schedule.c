@@ -4,15 +4,20 @@
  *
  * Per accelerator segment, in stream order, every instruction j (engine b) is compared with
  * the earlier instructions i of other engines whose access extents overlap j's with at least
- * one of the two writing (docs/isa.md, ordering rule). Each engine e carries a vector clock:
- * know[b][e] is the last instruction of e that happens-before b's next instruction. When j
- * needs i (engine e) and know[b][e] < i, j waits on e and i signals b. Because i > know[b][e]
- * >= every earlier signaller on (e -> b), signals and waits of a queue pair up in stream order,
- * every wait takes a token signalled earlier in the stream, and every queue is empty at END
- * (the token discipline). When i's signal would put more than token_queue_depth tokens in the
- * queue, the signal moves to a later instruction of e (still before j), which orders more, never
- * less. Extents (lowest to highest byte) over-approximate the exact byte sets, which can only add
- * order. CONST is never written, so reads of it are not recorded. */
+ * one of the two writing (docs/isa.md, ordering rule). Each space (ACT, WGT, PARAM, ACC, LUT,
+ * each DDR region) is a map of byte segments holding the last writer and the last reader per
+ * engine since that write, which is all a later access can still need (struct seg), so each
+ * access costs a binary search plus the segments it covers: near-linear in the program size.
+ * Each engine carries a vector clock: know[b][e] is the last instruction of e that
+ * happens-before b's next instruction. When j needs i (engine e) and know[b][e] < i, j waits
+ * on e and i signals b. Because i > know[b][e] >= every earlier signaller on (e -> b), signals
+ * and waits of a queue pair up in stream order, every wait takes a token signalled earlier in
+ * the stream, and every queue is empty at END (the token discipline). When i's signal would
+ * put more than token_queue_depth tokens in the queue, the signal moves to a later instruction
+ * of e (still before j); when no such instruction has room, an earlier wait of b is made to
+ * take its token from i instead (add_token), which orders more, never less. Extents (lowest
+ * to highest byte) over-approximate the exact byte sets, which can only add order. CONST is
+ * never written, so reads of it are not recorded. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,27 +32,37 @@ struct acc {
     bool write;
 };
 
-struct entry {
-    uint64_t lo, hi;
-    size_t insn;
-    int engine;
-    bool write;
+/* What the scheduler remembers of the bytes [lo, next segment's lo) of one space: the last
+ * instruction that wrote them and, per engine, the last that read them since. That is all a
+ * later access can conflict with and still need: an older writer happens-before the last one
+ * (their conflict was ordered when the last one was scheduled), an older reader of an engine
+ * happens-before that engine's last reader (engines run in order) or before the last writer. */
+struct seg {
+    uint64_t lo;
+    long w;     /* last writer (stream index), -1 none */
+    int weng;   /* its engine */
+    long r[NE]; /* last reader per engine after w, -1 none */
 };
 
-struct list {
-    struct entry *v;
+/* A space as sorted, gap-free segments covering [0, 2^64): seg[0].lo == 0. */
+struct smap {
+    struct seg *v;
     size_t n, cap;
+};
+
+/* A (signal, wait) pair of one token queue. */
+struct pair {
+    size_t sig, wait;
 };
 
 struct sched {
     struct lw_ctx *c;
-    struct list sp[SP_COUNT];
+    struct smap sp[SP_COUNT];
     long *vc; /* per instruction of the segment, NE clocks (stream indices, -1 none) */
     long know[NE][NE];
-    long last[NE];   /* last instruction of each engine in the segment */
     size_t *ord[NE]; /* instructions of each engine, in stream order */
     size_t nord[NE];
-    size_t *pend[NE][NE]; /* waits of each queue in stream order (indices) */
+    struct pair *pend[NE][NE]; /* pairs of each queue in stream order */
     size_t npend[NE][NE], cpend[NE][NE];
     size_t base;
 };
@@ -240,14 +255,73 @@ static void *grow(const struct lw_ctx *c, void *p, size_t *cap, size_t need, siz
     return q;
 }
 
-/* Is entry x still able to matter: some engine other than its own with instructions after
- * stream index j that does not yet know it? */
-static bool live(const struct sched *s, const struct entry *x, size_t j)
+/* Index of the segment holding byte x. */
+static size_t seg_find(const struct smap *m, uint64_t x)
 {
-    for (int b = 0; b < NE; b++)
-        if (b != x->engine && s->last[b] >= (long)j && s->know[b][x->engine] < (long)x->insn)
-            return true;
-    return false;
+    size_t lo = 0, hi = m->n;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (m->v[mid].lo <= x)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Makes x a segment boundary; returns the index of the segment starting at x. */
+static size_t seg_split(const struct lw_ctx *c, struct smap *m, uint64_t x)
+{
+    size_t k = seg_find(m, x);
+    if (m->v[k].lo == x)
+        return k;
+    m->v = grow(c, m->v, &m->cap, m->n + 1, sizeof *m->v);
+    memmove(&m->v[k + 2], &m->v[k + 1], (m->n - k - 1) * sizeof *m->v);
+    m->v[k + 1] = m->v[k];
+    m->v[k + 1].lo = x;
+    m->n++;
+    return k + 1;
+}
+
+static void smap_reset(const struct lw_ctx *c, struct smap *m)
+{
+    m->v = grow(c, m->v, &m->cap, 1, sizeof *m->v);
+    m->v[0].lo = 0, m->v[0].w = -1, m->v[0].weng = 0;
+    for (int e = 0; e < NE; e++)
+        m->v[0].r[e] = -1;
+    m->n = 1;
+}
+
+/* The latest instruction per engine (other than b) that access x of engine b conflicts with. */
+static void conflicts(const struct smap *m, const struct acc *x, int b, long *need)
+{
+    for (size_t k = seg_find(m, x->lo); k < m->n && m->v[k].lo < x->hi; k++) {
+        const struct seg *g = &m->v[k];
+        if (g->w >= 0 && g->weng != b && g->w > need[g->weng])
+            need[g->weng] = g->w;
+        if (x->write)
+            for (int e = 0; e < NE; e++)
+                if (e != b && g->r[e] > need[e])
+                    need[e] = g->r[e];
+    }
+}
+
+/* Records access x of instruction j (engine b). */
+static void record(const struct lw_ctx *c, struct smap *m, const struct acc *x, size_t j, int b)
+{
+    size_t a = seg_split(c, m, x->lo);
+    size_t z = x->hi == UINT64_MAX ? m->n : seg_split(c, m, x->hi);
+    if (!x->write) {
+        for (size_t k = a; k < z; k++)
+            m->v[k].r[b] = (long)j;
+        return;
+    }
+    /* One segment replaces [a, z). */
+    m->v[a].w = (long)j, m->v[a].weng = b;
+    for (int e = 0; e < NE; e++)
+        m->v[a].r[e] = -1;
+    memmove(&m->v[a + 1], &m->v[z], (m->n - z) * sizeof *m->v);
+    m->n -= z - a - 1;
 }
 
 /* The first instruction of engine e at or after stream index i (there is one: i itself). */
@@ -264,44 +338,56 @@ static size_t ord_from(const struct sched *s, int e, size_t i)
     return lo;
 }
 
-/* Make j (engine b) wait for instruction i of engine e. */
+static void import_clock(struct sched *s, int b, size_t i)
+{
+    const long *v = &s->vc[(i - s->base) * NE];
+    for (int x = 0; x < NE; x++)
+        if (v[x] > s->know[b][x])
+            s->know[b][x] = v[x];
+}
+
+/* Make j (engine b) happen after instruction i of engine e, i > know[b][e]. Every earlier
+ * signaller of the queue (e -> b) is at most know[b][e] < i, so a signal from i or later pairs
+ * with j in stream order. The signal goes on the first instruction of e in [i, j) at which the
+ * queue, counted in stream order, still has room. When there is none, the queue holds
+ * token_queue_depth tokens at every such instruction, all waited for by instructions of b in
+ * (i, j); the last of those waits is moved to a token from i instead (its old signaller is
+ * earlier than i on the same engine, so that only orders more), and j, later on engine b,
+ * follows it without a token of its own. */
 static void add_token(struct sched *s, size_t i, int e, size_t j, int b)
 {
     struct lw_ctx *c = s->c;
     size_t depth = c->p->token_queue_depth, np = s->npend[e][b];
-    size_t *pd = s->pend[e][b];
-    size_t k = ord_from(s, e, i);
-    /* Tokens of earlier pairs still queued at the signaller: pairs whose wait comes after it. */
-    for (;; k++) {
-        if (k >= s->nord[e] || s->ord[e][k] >= j)
-            lw_ice(c,
-                   "no instruction can signal %d -> %d for instruction %zu within the token "
-                   "queue depth",
-                   e, b, j);
+    struct pair *pd = s->pend[e][b];
+    for (size_t k = ord_from(s, e, i); k < s->nord[e] && s->ord[e][k] < j; k++) {
         size_t sig = s->ord[e][k], lo = 0, hi = np;
-        while (lo < hi) { /* first pending wait after sig */
+        while (lo < hi) { /* first pair waiting after sig: its token is queued at sig */
             size_t mid = (lo + hi) / 2;
-            if (pd[mid] <= sig)
+            if (pd[mid].wait <= sig)
                 lo = mid + 1;
             else
                 hi = mid;
         }
         if (np - lo + 1 <= depth) {
-            i = sig;
-            break;
+            dpu_insn *si = &c->insns[sig].in, *wj = &c->insns[j].in;
+            if (dpu_insn_get_signal(si) >> b & 1)
+                lw_ice(c, "instruction %zu already signals engine %d", sig, b);
+            dpu_insn_set_signal(si, dpu_insn_get_signal(si) | (1u << b));
+            dpu_insn_set_wait(wj, dpu_insn_get_wait(wj) | (1u << e));
+            s->pend[e][b] = grow(c, s->pend[e][b], &s->cpend[e][b], np + 1, sizeof *pd);
+            s->pend[e][b][s->npend[e][b]++] = (struct pair){sig, j};
+            import_clock(s, b, sig);
+            return;
         }
     }
-    dpu_insn *si = &c->insns[i].in, *wj = &c->insns[j].in;
-    if (dpu_insn_get_signal(si) >> b & 1)
-        lw_ice(c, "instruction %zu already signals engine %d", i, b);
+    if (np == 0 || pd[np - 1].wait <= i || pd[np - 1].sig >= i)
+        lw_ice(c, "token queue %d -> %d full for instruction %zu without a wait to move", e, b, j);
+    struct pair *last = &pd[np - 1];
+    dpu_insn *old = &c->insns[last->sig].in, *si = &c->insns[i].in;
+    dpu_insn_set_signal(old, dpu_insn_get_signal(old) & ~(1u << b));
     dpu_insn_set_signal(si, dpu_insn_get_signal(si) | (1u << b));
-    dpu_insn_set_wait(wj, dpu_insn_get_wait(wj) | (1u << e));
-    s->pend[e][b] = grow(c, s->pend[e][b], &s->cpend[e][b], np + 1, sizeof(size_t));
-    s->pend[e][b][s->npend[e][b]++] = j;
-    const long *v = &s->vc[(i - s->base) * NE];
-    for (int x = 0; x < NE; x++)
-        if (v[x] > s->know[b][x])
-            s->know[b][x] = v[x];
+    last->sig = i;
+    import_clock(s, b, i);
 }
 
 static void schedule_segment(struct sched *s, size_t first, size_t count)
@@ -309,18 +395,16 @@ static void schedule_segment(struct sched *s, size_t first, size_t count)
     struct lw_ctx *c = s->c;
     s->base = first;
     for (int a = 0; a < NE; a++) {
-        s->last[a] = -1, s->nord[a] = 0;
+        s->nord[a] = 0;
         for (int b = 0; b < NE; b++)
             s->know[a][b] = -1, s->npend[a][b] = 0;
     }
     for (int sp = 0; sp < SP_COUNT; sp++)
-        s->sp[sp].n = 0;
+        smap_reset(c, &s->sp[sp]);
     for (size_t j = first; j < first + count; j++) {
         int e = engine_of(&c->insns[j].in);
-        if (e >= 0) {
-            s->last[e] = (long)j;
+        if (e >= 0)
             s->ord[e][s->nord[e]++] = j;
-        }
     }
     for (size_t j = first; j < first + count; j++) {
         dpu_insn *in = &c->insns[j].in;
@@ -332,20 +416,9 @@ static void schedule_segment(struct sched *s, size_t first, size_t count)
         long need[NE];
         for (int e = 0; e < NE; e++)
             need[e] = -1;
-        for (int k = 0; k < na; k++) {
-            struct list *l = &s->sp[a[k].space];
-            for (size_t x = 0; x < l->n;) {
-                struct entry *en = &l->v[x];
-                if (!live(s, en, j)) {
-                    *en = l->v[--l->n];
-                    continue;
-                }
-                if (en->engine != b && (en->write || a[k].write) && en->lo < a[k].hi &&
-                    a[k].lo < en->hi && (long)en->insn > need[en->engine])
-                    need[en->engine] = (long)en->insn;
-                x++;
-            }
-        }
+        for (int k = 0; k < na; k++)
+            if (a[k].lo < a[k].hi)
+                conflicts(&s->sp[a[k].space], &a[k], b, need);
         /* Satisfy the latest needs first: their clocks often cover the others. */
         for (;;) {
             int best = -1;
@@ -359,13 +432,11 @@ static void schedule_segment(struct sched *s, size_t first, size_t count)
         long *v = &s->vc[(j - first) * NE];
         s->know[b][b] = (long)j;
         memcpy(v, s->know[b], sizeof(long) * NE);
-        for (int k = 0; k < na; k++) {
-            if (a[k].lo >= a[k].hi)
-                continue;
-            struct list *l = &s->sp[a[k].space];
-            l->v = grow(c, l->v, &l->cap, l->n + 1, sizeof *l->v);
-            l->v[l->n++] = (struct entry){a[k].lo, a[k].hi, j, b, a[k].write};
-        }
+        /* Reads first: an instruction reading and writing the same bytes ends as their writer. */
+        for (int pass = 0; pass < 2; pass++)
+            for (int k = 0; k < na; k++)
+                if (a[k].lo < a[k].hi && a[k].write == (pass == 1))
+                    record(c, &s->sp[a[k].space], &a[k], j, b);
     }
 }
 

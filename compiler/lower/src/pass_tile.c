@@ -11,8 +11,10 @@
  * weights stay in WGT for the whole layer (stationary) or are streamed per output block for
  * every band (wstream), and whether a 1x1 convolution without padding runs "flat" (the tile
  * as one row of pixels with the input channel blocks as kernel taps, so one CONV covers up to
- * 15 blocks and pays the array's fill and drain once). Other kinds keep band 1 semantics of
- * lw_choose_band (one set of buffers). */
+ * 15 blocks and pays the array's fill and drain once). Packed low-channel convolutions (pass
+ * layout) are planned in their packed geometry (lw_tile_geom), and a fused residual Add adds
+ * its operand's LOAD per tile and an output-sized buffer per set. Other kinds keep band 1
+ * semantics of lw_choose_band (one set of buffers). */
 #include "lower.h"
 
 static uint64_t div_up(uint64_t a, uint64_t b)
@@ -28,6 +30,7 @@ static uint64_t div_up(uint64_t a, uint64_t b)
 struct est {
     const struct lw_ctx *c;
     const struct lw_node *ln;
+    struct lw_geom g; /* the tile geometry (lw_tile_geom) */
     uint64_t pix, opix, nci, nco, taps, in_run, out_run, in_ps, out_ps;
 };
 
@@ -47,9 +50,11 @@ static uint64_t in_rows(const struct lw_geom *g, int64_t bh, bool flat, int64_t 
 /* Cycles of the DDR side of a load of the input rows of a tile. */
 static uint64_t load_cost(const struct est *e, int64_t bh, int64_t oy0)
 {
-    const struct lw_geom *g = &e->ln->g;
+    const struct lw_geom *g = &e->g;
     uint64_t rows = in_rows(g, bh, e->ln->flat, oy0);
     uint64_t cols = e->ln->flat ? (uint64_t)g->OW : (uint64_t)g->W;
+    if (e->ln->pack) /* a run of kw*C bytes per packed column (borders: about as many) */
+        return lw_cost_ddr(e->c, rows * cols, (uint64_t)g->C);
     bool dense = e->in_ps == (uint64_t)g->C && !e->ln->flat;
     uint64_t runs = dense ? rows : rows * cols, run = dense ? cols * (uint64_t)g->C : e->in_run;
     return lw_cost_ddr(e->c, runs, run);
@@ -57,15 +62,24 @@ static uint64_t load_cost(const struct est *e, int64_t bh, int64_t oy0)
 
 static uint64_t save_cost(const struct est *e, int64_t bh)
 {
-    const struct lw_geom *g = &e->ln->g;
+    const struct lw_geom *g = &e->g;
     bool dense = e->out_ps == (uint64_t)g->M;
     uint64_t runs = dense ? (uint64_t)bh : (uint64_t)bh * (uint64_t)g->OW;
     return lw_cost_ddr(e->c, runs, dense ? (uint64_t)g->OW * (uint64_t)g->M : e->out_run);
 }
 
+/* A fused Add's other operand for a tile (LOAD, on the same engine as the input band). */
+static uint64_t skip_cost(const struct est *e, int64_t bh)
+{
+    if (!e->ln->fuse_add)
+        return 0;
+    const struct lw_geom *g = &e->g;
+    return lw_cost_ddr(e->c, (uint64_t)bh * (uint64_t)g->OW, (uint64_t)g->M);
+}
+
 static uint64_t conv_cost(const struct est *e, int64_t bh)
 {
-    const struct lw_geom *g = &e->ln->g;
+    const struct lw_geom *g = &e->g;
     uint64_t P = (uint64_t)bh * (uint64_t)g->OW;
     if (!e->ln->flat)
         return e->nco * e->nci * lw_cost_conv(e->c, e->taps, P);
@@ -81,14 +95,14 @@ static uint64_t conv_cost(const struct est *e, int64_t bh)
 /* MISC time of a depthwise or pooling tile: every window position of every vector. */
 static uint64_t misc_cost(const struct est *e, int64_t bh)
 {
-    const struct lw_geom *g = &e->ln->g;
+    const struct lw_geom *g = &e->g;
     return (uint64_t)bh * (uint64_t)g->OW * (e->pix / e->c->R) * e->taps + 3;
 }
 
 static uint64_t estimate(const struct est *e, int64_t bh, int nbuf, uint64_t wonce,
                          uint64_t wstream)
 {
-    const struct lw_geom *g = &e->ln->g;
+    const struct lw_geom *g = &e->g;
     uint64_t t = wonce, prev_save = 0;
     uint64_t tiles = (uint64_t)g->N * div_up((uint64_t)g->OH, (uint64_t)bh);
     uint64_t k = 0;
@@ -96,7 +110,7 @@ static uint64_t estimate(const struct est *e, int64_t bh, int nbuf, uint64_t won
         for (int64_t oy0 = 0; oy0 < g->OH; oy0 += bh, k++) {
             int64_t h = g->OH - oy0 < bh ? g->OH - oy0 : bh;
             uint64_t comp = e->ln->kind == LW_CONV ? conv_cost(e, h) : misc_cost(e, h);
-            uint64_t ld = load_cost(e, h, oy0), sv = save_cost(e, h);
+            uint64_t ld = load_cost(e, h, oy0) + skip_cost(e, h), sv = save_cost(e, h);
             if (nbuf == 1) {
                 t += ld + wstream + comp + sv;
                 continue;
@@ -104,7 +118,7 @@ static uint64_t estimate(const struct est *e, int64_t bh, int nbuf, uint64_t won
             if (k == 0)
                 t += ld;
             int64_t nx = oy0 + bh < g->OH ? oy0 + bh : 0; /* next tile's load, approximately */
-            uint64_t nld = k + 1 < tiles ? load_cost(e, bh, nx) : 0;
+            uint64_t nld = k + 1 < tiles ? load_cost(e, bh, nx) + skip_cost(e, bh) : 0;
             uint64_t m = comp > nld + wstream ? comp : nld + wstream;
             t += m > prev_save ? m : prev_save;
             prev_save = sv;
@@ -116,15 +130,17 @@ static uint64_t estimate(const struct est *e, int64_t bh, int nbuf, uint64_t won
 static void plan_windowed(struct lw_ctx *c, size_t n)
 {
     struct lw_node *ln = &c->nodes[n];
-    const struct lw_geom *g = &ln->g;
     const struct dpu_gnode *gn = &c->g->nodes[n];
     struct est e = {.c = c, .ln = ln};
+    lw_tile_geom(ln, &e.g);
+    const struct lw_geom *g = &e.g;
     uint64_t R = c->R, C = c->C;
     e.taps = (uint64_t)g->kh * (uint64_t)g->kw;
     e.nci = div_up((uint64_t)g->C, R), e.pix = e.nci * R;
     e.nco = ln->kind == LW_CONV ? div_up((uint64_t)g->M, C) : e.nci;
     e.opix = ln->kind == LW_CONV ? e.nco * C : e.pix;
-    e.in_ps = c->tensors[gn->inputs[0]].pstride, e.out_ps = c->tensors[gn->outputs[0]].pstride;
+    e.in_ps = ln->pack ? (uint64_t)g->C : c->tensors[gn->inputs[0]].pstride;
+    e.out_ps = c->tensors[gn->outputs[0]].pstride;
     e.in_run = (uint64_t)g->C, e.out_run = (uint64_t)g->M;
     if (ln->kind != LW_CONV)
         e.out_run = (uint64_t)g->C;
@@ -134,8 +150,9 @@ static void plan_windowed(struct lw_ctx *c, size_t n)
         uint64_t wbytes = e.nco * e.nci * e.taps * R * C;
         ln->wgt_all = wbytes <= c->p->wgt_buf_bytes;
         ln->param_all = e.nco * C <= c->p->param_buf_records;
-        ln->flat = g->kh == 1 && g->kw == 1 && g->top == 0 && g->left == 0 && g->bottom == 0 &&
-                   g->right == 0 && g->OW <= FLAT_MAX_PIX && e.in_ps <= (1u << 20);
+        ln->flat = !ln->pack && g->kh == 1 && g->kw == 1 && g->top == 0 && g->left == 0 &&
+                   g->bottom == 0 && g->right == 0 && g->OW <= FLAT_MAX_PIX &&
+                   e.in_ps <= (1u << 20);
         if (ln->wgt_all)
             wonce = lw_cost_ddr(c, 1, wbytes);
         else

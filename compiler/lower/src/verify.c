@@ -29,7 +29,8 @@ static void verify_tensors(struct lw_ctx *c)
         if (lt->is_const || !lt->in_prog)
             continue;
         if (lt->layout == DPU_PROG_LAYOUT_NHWC &&
-            (gt->rank != 4 || lt->cpad % c->R != 0 || lt->cpad < gt->dims[1]))
+            (gt->rank != 4 || lt->cpad < gt->dims[1] ||
+             (lt->cpad % c->R != 0 && lt->cpad != gt->dims[1]))) /* padded, or dense */
             lw_ice(c, "tensor '%s': bad NHWC layout (cpad %u)", gt->name, lt->cpad);
         if (lt->accel && gt->rank == 4 && lt->layout != DPU_PROG_LAYOUT_NHWC)
             lw_ice(c, "tensor '%s': accelerator tensor not in NHWC", gt->name);
