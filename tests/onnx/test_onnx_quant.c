@@ -301,6 +301,129 @@ static void test_passthrough_to_output(void **state)
     dpu_graph_free(&g);
 }
 
+/* A QuantizeLinear to other parameters after data movement (PyTorch's FX observes a
+ * Flatten anew) or straight after a DequantizeLinear: the op keeps its input's scale and
+ * the QuantizeLinear becomes a rescale, an int8 Clip over the whole range. */
+static void test_requantize(void **state)
+{
+    (void)state;
+    struct mb *m = mb_new(13);
+    mb_input(m, "x", MB_UINT8, 4, (int64_t[]){1, 2, 1, 1});
+    mb_scalar_f(m, "s", 0.04f);
+    mb_scalar_u8(m, "z", 80);
+    mb_scalar_f(m, "s2", 0.01f);
+    mb_scalar_u8(m, "z2", 0);
+    mb_scalar_f(m, "s3", 0.02f);
+    mb_scalar_i8(m, "z3", 3);
+    mb_node(m, "DequantizeLinear", "dq", "x,s,z", "xf");
+    mb_node(m, "Flatten", "flat", "xf", "f");
+    mb_node(m, "QuantizeLinear", "q", "f,s2,z2", "fq");
+    mb_node(m, "DequantizeLinear", "dq2", "fq,s2,z2", "ff");
+    mb_node(m, "QuantizeLinear", "q2", "ff,s3,z3", "y");
+    mb_output(m, "y");
+    struct dpu_graph g;
+    import_ok(m, DPU_ONNX_AUTO, &g, NULL);
+    assert_int_equal(g.nnodes, 3);
+    const struct dpu_gnode *flat = find_node(&g, "flat"), *q = find_node(&g, "q"),
+                           *q2 = find_node(&g, "q2");
+    assert_int_equal(flat->op, DPU_NODE_FLATTEN);
+    const struct dpu_gtensor *f = tensor_of(&g, flat->outputs[0]);
+    assert_true(f->quant.scale[0] == 0.04f);
+    assert_int_equal(f->quant.zero_point[0], 80 - 128);
+    assert_int_equal(q->op, DPU_NODE_CLIP);
+    assert_int_equal(q->inputs[0], flat->outputs[0]);
+    assert_ints(q, "clamp", 2, -128, 127);
+    const struct dpu_gtensor *fq = tensor_of(&g, q->outputs[0]);
+    assert_true(fq->quant.scale[0] == 0.01f);
+    assert_int_equal(fq->quant.zero_point[0], -128);
+    assert_int_equal(q2->op, DPU_NODE_CLIP);
+    assert_int_equal(q2->inputs[0], q->outputs[0]);
+    const struct dpu_gtensor *y = tensor_of(&g, q2->outputs[0]);
+    assert_int_equal(y->quant.zero_point[0], 3);
+    assert_int_equal(q2->outputs[0], g.outputs[0]);
+    dpu_graph_free(&g);
+}
+
+/* PyTorch's unfused ReLU6: Conv -> Q -> DQ -> Clip(0, 6) -> Q with the same parameters
+ * becomes the Conv's clamp [Q(0), Q(6)]; a Clip whose QuantizeLinear picks other
+ * parameters stays a Clip (it rescales), and so does one whose input has another reader. */
+static struct mb *fake_quant_relu6(float s_after, bool second_reader, bool pool)
+{
+    struct mb *m = mb_new(13);
+    mb_input(m, "x", MB_FLOAT, 4, (int64_t[]){1, 2, 4, 4});
+    mb_scalar_f(m, "xs", 0.05f);
+    mb_scalar_u8(m, "xz", 128);
+    mb_init_f(m, "w", 4, (int64_t[]){3, 2, 1, 1}, (float[]){1, -1, 0.5f, 2, 0, -2});
+    mb_init_f(m, "ws", 1, (int64_t[]){3}, (float[]){0.01f, 0.02f, 0.04f});
+    mb_init_i8(m, "wz", 1, (int64_t[]){3}, (int8_t[]){0, 0, 0});
+    mb_init_f(m, "b", 1, (int64_t[]){3}, (float[]){0.1f, -0.2f, 0.3f});
+    mb_scalar_f(m, "cs", 0.05f);
+    mb_scalar_u8(m, "cz", 100);
+    mb_scalar_f(m, "as", s_after);
+    mb_scalar_u8(m, "az", 100);
+    mb_node(m, "QuantizeLinear", "q_in", "x,xs,xz", "xq");
+    mb_node(m, "DequantizeLinear", "dq_in", "xq,xs,xz", "xf");
+    struct mb_node *n = mb_node(m, "QuantizeLinear", "q_w", "w,ws,wz", "wq");
+    mb_attr_i(n, "axis", 0);
+    n = mb_node(m, "DequantizeLinear", "dq_w", "wq,ws,wz", "wf");
+    mb_attr_i(n, "axis", 0);
+    mb_node(m, "Conv", "conv", "xf,wf,b", "c");
+    mb_node(m, "QuantizeLinear", "q_c", "c,cs,cz", "cq");
+    mb_node(m, "DequantizeLinear", "dq_c", "cq,cs,cz", "cf");
+    mb_scalar_f(m, "lo", 0);
+    mb_scalar_f(m, "hi", 6);
+    if (pool) { /* MaxPool's result is a view of an int8 tensor the planner makes */
+        struct mb_node *p = mb_node(m, "MaxPool", "pool", "cf", "pf");
+        mb_attr_ints(p, "kernel_shape", 2, (int64_t[]){2, 2});
+    }
+    mb_node(m, "Clip", "relu6", pool ? "pf,lo,hi" : "cf,lo,hi", "r");
+    mb_node(m, "QuantizeLinear", "q_r", "r,as,az", "rq");
+    mb_node(m, "DequantizeLinear", "dq_r", "rq,as,az", "y");
+    mb_output(m, "y");
+    if (second_reader) {
+        mb_node(m, "DequantizeLinear", "dq_c2", "cq,cs,cz", "y2");
+        mb_output(m, "y2");
+    }
+    return m;
+}
+
+/* Clip(0, 6) may be emitted as Clip or as Relu6 (the same clamp). */
+static bool is_clamp_op(enum dpu_node_op op)
+{
+    return op == DPU_NODE_CLIP || op == DPU_NODE_RELU6;
+}
+
+static void test_fake_quant_relu6(void **state)
+{
+    (void)state;
+    struct dpu_graph g;
+    import_ok(fake_quant_relu6(0.05f, false, false), DPU_ONNX_AUTO, &g, NULL);
+    assert_int_equal(g.nnodes, 3); /* Quantize, Conv2D, Dequantize */
+    const struct dpu_gnode *c = find_node(&g, "conv");
+    assert_int_equal(c->op, DPU_NODE_CONV2D);
+    /* In the int8 domain z = 100 - 128 = -28: Q(0) = -28, Q(6) = 6 / 0.05 - 28 = 92. */
+    assert_ints(c, "clamp", 2, -28, 92);
+    assert_int_equal(c->outputs[0], find_node(&g, "dq_r")->inputs[0]);
+    dpu_graph_free(&g);
+
+    import_ok(fake_quant_relu6(0.1f, false, false), DPU_ONNX_AUTO, &g, NULL);
+    assert_int_equal(g.nnodes, 4);
+    assert_true(is_clamp_op(find_node(&g, "relu6")->op));
+    assert_null(dpu_node_attr(find_node(&g, "conv"), "clamp"));
+    dpu_graph_free(&g);
+
+    import_ok(fake_quant_relu6(0.05f, true, false), DPU_ONNX_AUTO, &g, NULL);
+    assert_int_equal(g.nnodes, 5);
+    assert_true(is_clamp_op(find_node(&g, "relu6")->op));
+    dpu_graph_free(&g);
+
+    import_ok(fake_quant_relu6(0.05f, false, true), DPU_ONNX_AUTO, &g, NULL);
+    assert_int_equal(g.nnodes, 5);
+    assert_int_equal(find_node(&g, "pool")->op, DPU_NODE_MAX_POOL);
+    assert_true(is_clamp_op(find_node(&g, "relu6")->op));
+    dpu_graph_free(&g);
+}
+
 /* QLinearConv with symmetric int8 weights; the int32 bias is taken as is. */
 static void test_qlinear_conv(void **state)
 {
@@ -655,6 +778,8 @@ int main(void)
         cmocka_unit_test(test_uint8_io),
         cmocka_unit_test(test_passthrough),
         cmocka_unit_test(test_passthrough_to_output),
+        cmocka_unit_test(test_requantize),
+        cmocka_unit_test(test_fake_quant_relu6),
         cmocka_unit_test(test_qlinear_conv),
         cmocka_unit_test(test_qlinear_matmul),
         cmocka_unit_test(test_conv_integer),

@@ -7,8 +7,9 @@
  * output (qout); a Relu or Clip between a Conv/Gemm/MatMul/Add/Mul and its QuantizeLinear
  * is fused as the op's clamp. Data-movement ops (Reshape, Transpose, MaxPool, ...) may go
  * without a QuantizeLinear: their result keeps the input's scale and zero point. What
- * stays of the Q/DQ nodes: a QuantizeLinear of a float graph input (the IR's Quantize) and
- * a DequantizeLinear producing a graph output (Dequantize).
+ * stays of the Q/DQ nodes: a QuantizeLinear of a float graph input (the IR's Quantize), a
+ * QuantizeLinear of a view to other parameters (a rescale: an int8 Clip over the whole
+ * range) and a DequantizeLinear producing a graph output (Dequantize).
  *
  * Operator form. QLinearConv, QLinearMatMul, QLinearAdd and QLinearGlobalAveragePool
  * carry the scales and zero points of their inputs and output as constant inputs; those
@@ -30,15 +31,18 @@
 #include "dpu/onnx_infer.h"
 #include "dpu/onnx_quant.h"
 
-/* Live consumers of each value: node indices in CSR form. */
+/* Live consumers of each value: node indices in CSR form, for the nvalues values that
+ * exist before planning (planning adds some, which no node of the model reads). */
 struct uses {
     size_t *start;
     int *node;
+    size_t nvalues;
 };
 
 static int build_uses(struct onnx_ctx *ctx, struct uses *u)
 {
     size_t nv = ctx->nvalues, total = 0;
+    u->nvalues = nv;
     u->start = calloc(nv + 2, sizeof *u->start);
     for (size_t i = 0; i < ctx->nnodes; i++)
         if (!ctx->nodes[i].dead)
@@ -195,13 +199,19 @@ static int plan_quantize(struct onnx_ctx *ctx, struct onnx_node *n)
         return DPU_OK;
     }
     if (xv->dq_of >= 0) {
-        if (!same_q(&ctx->values[xv->dq_of], &ctx->values[y]))
+        const struct onnx_value *from = &ctx->values[xv->dq_of], *to = &ctx->values[y];
+        if (same_q(from, to)) {
+            ctx->values[y].alias = xv->dq_of;
+            n->dead = true;
+            return DPU_OK;
+        }
+        /* Q(DQ(x)) to other parameters: a rescale (the emitter's int8 Clip over the whole
+         * range), per tensor only. */
+        if (from->q.count != 1 || to->q.count != 1)
             return onnx_fail(ctx, n, DPU_E_UNSUPPORTED,
-                             "requantizes '%s' to another scale or zero point, which has no IR "
-                             "op",
+                             "requantizes '%s' per channel, which has no IR op",
                              onnx_safe_name(xv->name, nb));
-        ctx->values[y].alias = xv->dq_of;
-        n->dead = true;
+        n->qout = y;
         return DPU_OK;
     }
     return onnx_fail(ctx, n, DPU_E_UNSUPPORTED,
@@ -294,6 +304,28 @@ static bool int8_data_inputs(struct onnx_ctx *ctx, const struct onnx_node *n,
     return any;
 }
 
+/* Whether a QuantizeLinear reading value v quantizes it to other parameters than the
+ * per-tensor quantization q (zero point in the int8 domain). */
+static int requantized(struct onnx_ctx *ctx, const struct uses *u, int v,
+                       const struct onnx_value *q, bool *yes)
+{
+    *yes = false;
+    for (size_t k = u->start[v]; k < u->start[v + 1] && !*yes; k++) {
+        const struct onnx_node *qn = &ctx->nodes[u->node[k]];
+        if (!is_op(qn, "QuantizeLinear"))
+            continue;
+        const struct onnx_value *out = &ctx->values[qn->out[0]];
+        struct onnx_qread r;
+        int err = onnx_qread(ctx, qn, 1, 2, out->rank, out->dims, 1, &r);
+        if (err)
+            return err;
+        int shift = out->elem == ONNX_UINT8 ? -128 : 0;
+        *yes = r.count != 1 || r.scale[0] != q->q.scale[0] || r.zp[0] + shift != q->q.zp[0];
+        onnx_qread_free(&r);
+    }
+    return DPU_OK;
+}
+
 static int plan_float_op(struct onnx_ctx *ctx, const struct uses *u, struct onnx_node *n)
 {
     const struct onnx_emit_rule *r = onnx_emit_rule_of(n);
@@ -307,7 +339,18 @@ static int plan_float_op(struct onnx_ctx *ctx, const struct uses *u, struct onnx
     if (err)
         return err;
     int y = n->out[0];
-    int qout = absorb_quantizes(ctx, u, y, &err);
+    /* Data movement whose QuantizeLinear picks other parameters (PyTorch observes a Flatten
+     * after a pooling anew): the op keeps its input's scale, as below, and the
+     * QuantizeLinear becomes a rescale (plan_quantize). Requantization commutes with these
+     * ops (it is monotonic and acts element by element); Concat rescales its inputs itself,
+     * and Pad's fill value is quantized with the output's parameters. */
+    bool requant = false;
+    if (r->passthrough && !is_op(n, "Concat") && !is_op(n, "Pad")) {
+        const struct onnx_value *x = onnx_in_qvalue(ctx, n, 0);
+        if (x && x->has_q && x->q.count == 1 && (err = requantized(ctx, u, y, x, &requant)))
+            return err;
+    }
+    int qout = requant ? -1 : absorb_quantizes(ctx, u, y, &err);
     if (err)
         return err;
     if (qout >= 0) {
@@ -316,7 +359,7 @@ static int plan_float_op(struct onnx_ctx *ctx, const struct uses *u, struct onnx
     }
     /* Conv -> Relu -> QuantizeLinear: the Relu becomes the Conv's clamp. */
     size_t b = u->start[y], e = u->start[y + 1];
-    if (r->clampable && e - b == 1 && !ctx->values[y].graph_output) {
+    if (!requant && r->clampable && e - b == 1 && !ctx->values[y].graph_output) {
         struct onnx_node *act = &ctx->nodes[u->node[b]];
         if ((is_op(act, "Relu") || is_op(act, "Clip")) && act->domain == ONNX_DOMAIN_DEFAULT &&
             onnx_value_resolve(ctx, act->in[0]) == y) {
@@ -562,6 +605,59 @@ static int propagate_int8_moves(struct onnx_ctx *ctx)
     return DPU_OK;
 }
 
+/* The single live reader of value v, or -1 (v a graph output, unread, read by several
+ * nodes or twice, or made by the planner). */
+static int only_reader(struct onnx_ctx *ctx, const struct uses *u, int v)
+{
+    if ((size_t)v >= u->nvalues || ctx->values[v].graph_output ||
+        u->start[v + 1] - u->start[v] != 1)
+        return -1;
+    return u->node[u->start[v]];
+}
+
+/* PyTorch's FX quantization does not fuse ReLU6 (nor a ReLU after an Add) into the op
+ * before it: the op's result is quantized, dequantized, clipped and quantized again with
+ * the same parameters (Conv -> Q -> DQ -> Clip -> Q). A clamp of int8 values to [lo, hi]
+ * after the op's own clamp to [-128, 127] is the op's clamp [lo, hi], so such a Relu or
+ * Clip becomes the op's clamp, exactly as when it sits between the op and its
+ * QuantizeLinear. */
+static int fuse_requantized_clamps(struct onnx_ctx *ctx, const struct uses *u)
+{
+    int *maker = malloc((ctx->nvalues + 1) * sizeof *maker);
+    if (!maker)
+        return dpu_diag_set(ctx->d, DPU_E_NOMEM, "out of memory");
+    for (size_t v = 0; v < ctx->nvalues; v++)
+        maker[v] = -1;
+    for (size_t k = 0; k < ctx->nnodes; k++) {
+        const struct onnx_node *n = &ctx->nodes[ctx->order[k]];
+        if (!n->dead && n->qout >= 0 && onnx_emit_rule_of(n) && onnx_emit_rule_of(n)->clampable)
+            maker[onnx_value_resolve(ctx, n->qout)] = ctx->order[k];
+    }
+    for (size_t k = 0; k < ctx->nnodes; k++) {
+        struct onnx_node *act = &ctx->nodes[ctx->order[k]];
+        if (act->dead || act->qout < 0 || act->domain != ONNX_DOMAIN_DEFAULT ||
+            !(is_op(act, "Relu") || is_op(act, "Clip")))
+            continue;
+        const struct onnx_value *view = onnx_in(ctx, act, 0);
+        if (!view || view->dq_of < 0 ||
+            only_reader(ctx, u, (int)(view - ctx->values)) != (int)(act - ctx->nodes))
+            continue;
+        int x = onnx_value_resolve(ctx, view->dq_of);
+        int dq = only_reader(ctx, u, x);
+        int p = maker[x];
+        if (p < 0 || dq < 0 || !is_op(&ctx->nodes[dq], "DequantizeLinear") ||
+            ctx->nodes[p].fused >= 0 ||
+            !same_q(&ctx->values[x], &ctx->values[onnx_value_resolve(ctx, act->qout)]))
+            continue;
+        ctx->nodes[p].qout = act->qout;
+        ctx->nodes[p].fused = (int)(act - ctx->nodes);
+        act->dead = true;
+        maker[x] = -1;
+    }
+    free(maker);
+    return DPU_OK;
+}
+
 int onnx_qplan(struct onnx_ctx *ctx)
 {
     struct uses u = {0};
@@ -575,6 +671,8 @@ int onnx_qplan(struct onnx_ctx *ctx)
         if (!n->dead)
             err = plan_node(ctx, &u, n);
     }
+    if (!err)
+        err = fuse_requantized_clamps(ctx, &u);
     if (!err)
         err = propagate_int8_moves(ctx);
     ctx->values_frozen = false;

@@ -1,0 +1,218 @@
+#!/usr/bin/python3
+"""Our post-training quantization against PyTorch's, on the model zoo.
+
+For every zoo model (models/*.onnx) this script measures, on the 10,000 Fashion-MNIST
+test images:
+
+  float   the committed ONNX model, run as a torch nn.Module that carries the ONNX
+          initializers (the module is rebuilt from the training script's definition and
+          its state_dict loaded from the ONNX file; its top-1 must equal zoo.json's);
+  torch   PyTorch's own post-training quantization of that module: torch.ao.quantization
+          FX graph mode (prepare_fx / convert_fx) with the onednn backend and its default
+          qconfig (HistogramObserver activations, per-channel symmetric int8 weights),
+          calibrated on the first 1000 training images;
+  ours    `dpuc quantize MODEL.onnx` with its defaults on the same 1000 images, then
+          `dpuc eval` of the model.q8 (the reference interpreter, bit-exact with the
+          accelerator).
+
+It prints a table and exits 1 when ours is less accurate than torch on any model (2 on a
+setup error). CI does not run it: it needs Debian's python3-torch and the full data set.
+
+    /usr/bin/python3 models/compare_torch_ptq.py [--dpuc build/bin/dpuc] [--models lenet5,...]
+"""
+
+import argparse
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import common  # noqa: E402
+
+MODELS = ["lenet5", "resnet_small", "mobilenetv2_small"]
+CALIB_COUNT = 1000
+BACKEND = "onednn"
+
+
+def build_module(name):
+    """The training script's nn.Module for `name`, without training it."""
+    mod = __import__("train_" + name)
+    return mod.build_model()
+
+
+def load_onnx_weights(model, path):
+    """Copy the ONNX initializers into `model` (names are the state_dict keys, as
+    torch.onnx.export wrote them). Every parameter and buffer must be found, except
+    BatchNorm's num_batches_tracked, which inference does not use."""
+    import onnx
+    import torch
+    from onnx import numpy_helper
+    inits = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
+    state = model.state_dict()
+    missing = []
+    for k, v in state.items():
+        if k in inits:
+            a = inits[k]
+            if tuple(a.shape) != tuple(v.shape):
+                raise SystemExit("%s: initializer %s has shape %s, the module wants %s"
+                                 % (path, k, a.shape, tuple(v.shape)))
+            state[k] = torch.from_numpy(a.copy()).to(v.dtype)
+        elif not k.endswith("num_batches_tracked"):
+            missing.append(k)
+    if missing:
+        raise SystemExit("%s: no initializer for %s" % (path, ", ".join(missing)))
+    model.load_state_dict(state)
+    model.eval()
+    return model
+
+
+def torch_float_module(name):
+    return load_onnx_weights(build_module(name), os.path.join(HERE, name + ".onnx"))
+
+
+def predict(model, x_u8, batch=500):
+    import torch
+    out = []
+    with torch.no_grad():
+        for i in range(0, x_u8.shape[0], batch):
+            out.append(model(torch.from_numpy(common.normalise(x_u8[i:i + batch]))).numpy())
+    return np.concatenate(out)
+
+
+def torch_ptq(model, calib_u8):
+    """torch.ao FX post-training static quantization with the onednn backend."""
+    import copy
+    import torch
+    from torch.ao.quantization import get_default_qconfig_mapping
+    from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx
+    torch.backends.quantized.engine = BACKEND
+    qmap = get_default_qconfig_mapping(BACKEND)
+    example = (torch.from_numpy(common.normalise(calib_u8[:1])),)
+    prepared = prepare_fx(copy.deepcopy(model).eval(), qmap, example)
+    predict(prepared, calib_u8, batch=100)     # calibration: observers record ranges
+    return convert_fx(prepared)
+
+
+def ours(dpuc, name, data_dir, tmp, extra):
+    """`dpuc quantize` (defaults) on the first 1000 training images, `dpuc eval` on the
+    test set; returns (top-1, seconds for quantize, seconds for eval)."""
+    norm = ["--mean", "%.4f" % common.MEAN, "--std", "%.4f" % common.STD]
+    q8 = os.path.join(tmp, name + ".q8")
+    t0 = time.time()
+    subprocess.run([dpuc, "quantize", os.path.join(HERE, name + ".onnx"),
+                    "--calib", find(data_dir, "train-images-idx3-ubyte"),
+                    "--calib-count", str(CALIB_COUNT), "-o", q8, "--quiet"] + norm + extra,
+                   check=True)
+    t1 = time.time()
+    res = subprocess.run([dpuc, "eval", q8, "--data", find(data_dir, "t10k-images-idx3-ubyte"),
+                          "--labels", find(data_dir, "t10k-labels-idx1-ubyte"),
+                          "--json", "--quiet"] + norm,
+                         check=True, stdout=subprocess.PIPE, text=True)
+    t2 = time.time()
+    return eval_top1(res.stdout), t1 - t0, t2 - t1
+
+
+def eval_top1(text):
+    """top-1 of the first model in `dpuc eval --json` output."""
+    doc = json.loads(text)
+    models = doc.get("models") if isinstance(doc, dict) else None
+    first = models[0] if models else doc
+    return float(first["top1"])
+
+
+def find(data_dir, stem):
+    for p in (os.path.join(data_dir, stem + ".gz"), os.path.join(data_dir, stem)):
+        if os.path.exists(p):
+            return p
+    raise SystemExit("no %s(.gz) in %s (apt-get install dataset-fashion-mnist)" % (stem, data_dir))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dpuc", default=os.path.join(ROOT, "build", "bin", "dpuc"))
+    ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--json", help="also write the results to this JSON file")
+    ap.add_argument("--quantize-args", default="",
+                    help="extra `dpuc quantize` options for ours, e.g. '--calib-method "
+                         "percentile' (default: none, the defaults)")
+    args = ap.parse_args()
+    if not os.access(args.dpuc, os.X_OK):
+        print("compare_torch_ptq: %s is not an executable (build dpuc, or --dpuc PATH)"
+              % args.dpuc, file=sys.stderr)
+        return 2
+    import torch
+    if BACKEND not in torch.backends.quantized.supported_engines:
+        print("compare_torch_ptq: this torch (%s) has no %s quantized engine (has %s)"
+              % (torch.__version__, BACKEND, torch.backends.quantized.supported_engines),
+              file=sys.stderr)
+        return 2
+    torch.manual_seed(0)
+    data_dir = os.environ.get("FASHION_MNIST_DIR", common.DEFAULT_DATA_DIR)
+    x_train, _, x_test, y_test = common.load_fashion_mnist(data_dir)
+    calib = x_train[:CALIB_COUNT]
+    with open(os.path.join(HERE, "zoo.json")) as f:
+        zoo = {m["name"]: m for m in json.load(f)["models"]}
+
+    rows, status = [], 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in args.models.split(","):
+            model = torch_float_module(name)
+            f_top1 = common.top1(predict(model, x_test), y_test)
+            # The rebuilt module must be the committed model: same top-1 as zoo.json's
+            # (measured at training time on the same 10,000 images).
+            want = zoo[name]["float_top1"]
+            if abs(f_top1 - want) > 0.00005:
+                print("compare_torch_ptq: %s: torch module with the ONNX weights gives "
+                      "%.4f, zoo.json says %.4f" % (name, f_top1, want), file=sys.stderr)
+                return 2
+            t0 = time.time()
+            qmodel = torch_ptq(model, calib)
+            t_q = time.time() - t0
+            t_top1 = common.top1(predict(qmodel, x_test), y_test)
+            o_top1, o_q, o_e = ours(args.dpuc, name, data_dir, tmp,
+                                    shlex.split(args.quantize_args))
+            rows.append(dict(model=name, float=f_top1, torch=t_top1, ours=o_top1,
+                             torch_quantize_s=round(t_q, 1), ours_quantize_s=round(o_q, 1),
+                             ours_eval_s=round(o_e, 1)))
+            print("%s: float %.2f%%, torch PTQ %.2f%% (%.1f s), ours %.2f%% (quantize %.1f s)"
+                  % (name, 100 * f_top1, 100 * t_top1, t_q, 100 * o_top1, o_q),
+                  file=sys.stderr)
+
+    print("Top-1 on the 10,000 Fashion-MNIST test images; calibration: the first %d "
+          "training images" % CALIB_COUNT)
+    print("torch %s: torch.ao.quantization FX, %s backend, default qconfig"
+          % (torch.__version__, BACKEND))
+    print("ours: dpuc quantize %s(1000 images), dpuc eval"
+          % (args.quantize_args + " " if args.quantize_args else "with its defaults "))
+    print()
+    print("| model | float | torch PTQ | ours | ours - torch | ours - float |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for r in rows:
+        d = 100 * (r["ours"] - r["torch"])
+        print("| %s | %.2f%% | %.2f%% | %.2f%% | %+.2f | %+.2f |"
+              % (r["model"], 100 * r["float"], 100 * r["torch"], 100 * r["ours"], d,
+                 100 * (r["ours"] - r["float"])))
+        if r["ours"] < r["torch"]:
+            status = 1
+    print()
+    print("ours at least as accurate as torch on every model: %s"
+          % ("yes" if status == 0 else "NO"))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(dict(torch=torch.__version__, backend=BACKEND, calib=CALIB_COUNT,
+                           quantize_args=args.quantize_args,
+                           models=rows), f, indent=2)
+            f.write("\n")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
