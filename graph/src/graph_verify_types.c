@@ -4,7 +4,7 @@
  *   activations  int8, per-tensor: one scale (finite, > 0) and one zero point in [-128, 127]
  *   weights      (Conv2D, FullyConnected input 1) int8 constants, per tensor or per output
  *                channel (axis 0), zero points in [-128, 127]. The quantizer writes symmetric
- *                weights (zero point 0, no -128: dpu_graph_weights_symmetric), which is what
+ *                weights (zero point 0: dpu_graph_weights_symmetric), which is what
  *                the accelerator needs; imported ONNX models (QLinearConv with uint8 weights,
  *                ConvInteger) may carry any zero point, and the CPU runs those layers
  *   bias         (input 2) int32 constant, no quantization or zero points 0
@@ -211,14 +211,6 @@ bool dpu_graph_weights_symmetric(const struct dpu_graph *g, const struct dpu_gno
         return false;
     for (size_t c = 0; c < w->quant.count; c++)
         if (w->quant.zero_point[c] != 0)
-            return false;
-    /* No -128: then -w is a weight too, and |x w| <= 128 * 127 (docs/arithmetic.md, 1). */
-    const int8_t *v = w->data;
-    int64_t count = dpu_shape_count(w->rank, w->dims);
-    if (count < 0)
-        return false;
-    for (int64_t k = 0; k < count; k++)
-        if (v[k] == -128)
             return false;
     return true;
 }

@@ -126,9 +126,9 @@ double dpu_node_get_float(const struct dpu_gnode *n, const char *name, double de
  * The message names the node (name and op) and what is wrong. */
 int dpu_graph_verify(struct dpu_graph *g, struct dpu_diag *d);
 
-/* True when n is a Conv2D or FullyConnected whose weights (input 1) follow the quantizer's
- * symmetric convention, which the accelerator requires: an int8 constant with every zero point
- * 0 and no element -128. A verified quantized graph may also hold imported weights with zero
+/* True when n is a Conv2D or FullyConnected whose weights (input 1) are symmetric, which the
+ * accelerator requires: an int8 constant with every zero point 0 (any value, -128 included:
+ * docs/arithmetic.md, 1). A verified quantized graph may also hold imported weights with zero
  * points in [-128, 127] and any int8 value (ONNX QLinearConv, ConvInteger); only the CPU runs
  * those. False for any other node, and for missing or malformed weights. */
 bool dpu_graph_weights_symmetric(const struct dpu_graph *g, const struct dpu_gnode *n);
