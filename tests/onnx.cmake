@@ -7,7 +7,7 @@ if(TARGET dpuonnx)
     if(EXISTS ${ONNX_TEST_DIR}/test_onnx_${t}.c)
       dpu_add_unit_test(test_onnx_${t}
         SOURCES ${ONNX_TEST_DIR}/test_onnx_${t}.c ${ONNX_TEST_DIR}/model_builder.c
-        LIBS dpuonnx dpuonnx_pb m)
+        LIBS dpuonnx dpuonnx_pb dpuref m)
       target_include_directories(test_onnx_${t} PRIVATE ${ONNX_TEST_DIR})
       target_compile_definitions(test_onnx_${t} PRIVATE
         ONNX_TEST_DIR="${ONNX_TEST_DIR}"

@@ -5,6 +5,7 @@
 #include "onnx_test_util.h"
 
 #include "dpu/qparams.h"
+#include "dpu/ref.h"
 
 static int8_t w8[4096];
 
@@ -93,8 +94,8 @@ static void test_qdq_conv_relu(void **state)
 static void test_qdq_weight_refusals(void **state)
 {
     (void)state;
-    /* Weights holding -128 are kept (the IR takes any int8 weights; whether the accelerator
-     * can run them is the compiler's question). */
+    /* Weights holding -128 are kept as they are, and with zero point 0 they stay symmetric:
+     * the accelerator runs them (docs/arithmetic.md, 1). */
     int8_t odd[54];
     memcpy(odd, w8, sizeof odd);
     odd[7] = -128;
@@ -103,7 +104,7 @@ static void test_qdq_weight_refusals(void **state)
     const struct dpu_gnode *conv = find_node(&g, "conv");
     const struct dpu_gtensor *w = tensor_of(&g, conv->inputs[1]);
     assert_int_equal(((const int8_t *)w->data)[7], -128);
-    assert_false(dpu_graph_weights_symmetric(&g, conv));
+    assert_true(dpu_graph_weights_symmetric(&g, conv));
     dpu_graph_free(&g);
 
     /* Weights quantized along another axis than the output channels: refused. */
@@ -302,8 +303,9 @@ static void test_passthrough_to_output(void **state)
 }
 
 /* A QuantizeLinear to other parameters after data movement (PyTorch's FX observes a
- * Flatten anew) or straight after a DequantizeLinear: the op keeps its input's scale and
- * the QuantizeLinear becomes a rescale, an int8 Clip over the whole range. */
+ * Flatten anew) or straight after a DequantizeLinear: a rescale, an int8 Clip over the
+ * whole range. After the Flatten it runs first, on the Flatten's input, and the Flatten
+ * carries the new parameters. */
 static void test_requantize(void **state)
 {
     (void)state;
@@ -326,22 +328,124 @@ static void test_requantize(void **state)
     assert_int_equal(g.nnodes, 3);
     const struct dpu_gnode *flat = find_node(&g, "flat"), *q = find_node(&g, "q"),
                            *q2 = find_node(&g, "q2");
-    assert_int_equal(flat->op, DPU_NODE_FLATTEN);
-    const struct dpu_gtensor *f = tensor_of(&g, flat->outputs[0]);
-    assert_true(f->quant.scale[0] == 0.04f);
-    assert_int_equal(f->quant.zero_point[0], 80 - 128);
     assert_int_equal(q->op, DPU_NODE_CLIP);
-    assert_int_equal(q->inputs[0], flat->outputs[0]);
+    assert_true(q < flat);
+    assert_int_equal(q->inputs[0], g.inputs[0]);
     assert_ints(q, "clamp", 2, -128, 127);
-    const struct dpu_gtensor *fq = tensor_of(&g, q->outputs[0]);
-    assert_true(fq->quant.scale[0] == 0.01f);
-    assert_int_equal(fq->quant.zero_point[0], -128);
+    const struct dpu_gtensor *r = tensor_of(&g, q->outputs[0]);
+    assert_dims(r, 4, 1, 2, 1, 1);
+    assert_true(r->quant.scale[0] == 0.01f);
+    assert_int_equal(r->quant.zero_point[0], -128);
+    assert_int_equal(flat->op, DPU_NODE_FLATTEN);
+    assert_int_equal(flat->inputs[0], q->outputs[0]);
+    const struct dpu_gtensor *f = tensor_of(&g, flat->outputs[0]);
+    assert_string_equal(f->name, "fq");
+    assert_true(f->quant.scale[0] == 0.01f);
+    assert_int_equal(f->quant.zero_point[0], -128);
     assert_int_equal(q2->op, DPU_NODE_CLIP);
-    assert_int_equal(q2->inputs[0], q->outputs[0]);
+    assert_int_equal(q2->inputs[0], flat->outputs[0]);
     const struct dpu_gtensor *y = tensor_of(&g, q2->outputs[0]);
     assert_int_equal(y->quant.zero_point[0], 3);
     assert_int_equal(q2->outputs[0], g.outputs[0]);
     dpu_graph_free(&g);
+}
+
+/* int8 x [1, 64, 2, 2] (all 256 values) -> DQ -> op -> QuantizeLinear to other parameters
+ * -> y. keep_order: the op's float result is a graph output too, so the op keeps its
+ * input's scale and the rescale stays after it. */
+static struct mb *requant_after(const char *op, bool keep_order)
+{
+    struct mb *m = mb_new(13);
+    mb_input(m, "x", MB_INT8, 4, (int64_t[]){1, 64, 2, 2});
+    mb_scalar_f(m, "s", 0.037f);
+    mb_scalar_i8(m, "z", -5);
+    mb_scalar_f(m, "s2", 0.0913f);
+    mb_scalar_u8(m, "z2", 140);
+    mb_node(m, "DequantizeLinear", "dq", "x,s,z", "xf");
+    if (strcmp(op, "Transpose") == 0) {
+        struct mb_node *n = mb_node(m, op, "move", "xf", "f");
+        mb_attr_ints(n, "perm", 4, (int64_t[]){0, 2, 3, 1});
+    } else if (strcmp(op, "Resize") == 0) {
+        mb_init_f(m, "scales", 1, (int64_t[]){4}, (float[]){1, 1, 2, 2});
+        struct mb_node *n = mb_node(m, op, "move", "xf,,scales", "f");
+        mb_attr_s(n, "mode", "nearest");
+        mb_attr_s(n, "coordinate_transformation_mode", "asymmetric");
+        mb_attr_s(n, "nearest_mode", "floor");
+    } else if (strcmp(op, "Reshape") == 0) {
+        mb_init_i64(m, "shape", 1, (int64_t[]){2}, (int64_t[]){16, 16});
+        mb_node(m, op, "move", "xf,shape", "f");
+    } else {
+        mb_node(m, op, "move", "xf", "f");
+    }
+    mb_node(m, "QuantizeLinear", "q", "f,s2,z2", "y");
+    mb_output(m, "y");
+    if (keep_order)
+        mb_output(m, "f");
+    return m;
+}
+
+/* Runs g on the int8 values -128..127 as x; returns output 0 in y (free with
+ * dpu_tensor_free). */
+static void run_all_values(const struct dpu_graph *g, struct dpu_tensor *y)
+{
+    int8_t xs[256];
+    for (int i = 0; i < 256; i++)
+        xs[i] = (int8_t)(i - 128);
+    struct dpu_tensor x = {.dtype = DPU_DT_INT8, .rank = 4, .dims = {1, 64, 2, 2}, .data = xs};
+    struct dpu_tensor out[2] = {0};
+    struct dpu_diag d;
+    dpu_diag_clear(&d);
+    if (dpu_ref_run(g, &x, 1, out, &d))
+        fail_msg("reference run failed: %s", dpu_diag_message(&d));
+    *y = out[0];
+    for (size_t i = 1; i < g->noutputs; i++)
+        dpu_tensor_free(&out[i]);
+}
+
+/* PyTorch's GlobalAveragePool -> Q -> DQ -> Flatten -> Q (new parameters): the rescale
+ * runs before an op that only moves bytes, on its 4-D input (the compiler runs it on the
+ * accelerator and folds the Flatten into the FullyConnected after it). Moving it gives the
+ * same bytes as rescaling after the op, for every int8 value. */
+static void test_rescale_before_move(void **state)
+{
+    (void)state;
+    static const char *const ops[] = {"Flatten", "Reshape", "Transpose", "Resize"};
+    for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++) {
+        struct dpu_graph moved, kept;
+        import_ok(requant_after(ops[k], false), DPU_ONNX_AUTO, &moved, NULL);
+        import_ok(requant_after(ops[k], true), DPU_ONNX_AUTO, &kept, NULL);
+        assert_int_equal(moved.nnodes, 2);
+        const struct dpu_gnode *q = find_node(&moved, "q"), *mv = find_node(&moved, "move");
+        assert_int_equal(q->op, DPU_NODE_CLIP);
+        assert_true(q < mv); /* the rescale comes first */
+        assert_int_equal(q->inputs[0], moved.inputs[0]);
+        assert_int_equal(mv->inputs[0], q->outputs[0]);
+        assert_int_equal(mv->outputs[0], moved.outputs[0]);
+        const struct dpu_gtensor *r = tensor_of(&moved, q->outputs[0]);
+        assert_dims(r, 4, 1, 64, 2, 2);
+        assert_true(r->quant.scale[0] == 0.0913f);
+        assert_int_equal(r->quant.zero_point[0], 12);
+        const struct dpu_gtensor *y = tensor_of(&moved, moved.outputs[0]);
+        assert_string_equal(y->name, "y");
+        assert_true(y->quant.scale[0] == 0.0913f);
+        assert_int_equal(y->quant.zero_point[0], 12);
+        /* With the op's result also a graph output, the op keeps the input's scale and the
+         * rescale follows it. */
+        const struct dpu_gnode *kq = find_node(&kept, "q"), *kmv = find_node(&kept, "move");
+        assert_true(kmv < kq);
+        assert_int_equal(kq->inputs[0], kmv->outputs[0]);
+        assert_true(tensor_of(&kept, kmv->outputs[0])->quant.scale[0] == 0.037f);
+        struct dpu_tensor a, b;
+        run_all_values(&moved, &a);
+        run_all_values(&kept, &b);
+        assert_int_equal(dpu_tensor_count(&a), dpu_tensor_count(&b));
+        assert_true(dpu_tensor_count(&a) >= 256);
+        assert_memory_equal(a.data, b.data, (size_t)dpu_tensor_count(&a));
+        dpu_tensor_free(&a);
+        dpu_tensor_free(&b);
+        dpu_graph_free(&moved);
+        dpu_graph_free(&kept);
+    }
 }
 
 /* PyTorch's unfused ReLU6: Conv -> Q -> DQ -> Clip(0, 6) -> Q with the same parameters
@@ -779,6 +883,7 @@ int main(void)
         cmocka_unit_test(test_passthrough),
         cmocka_unit_test(test_passthrough_to_output),
         cmocka_unit_test(test_requantize),
+        cmocka_unit_test(test_rescale_before_move),
         cmocka_unit_test(test_fake_quant_relu6),
         cmocka_unit_test(test_qlinear_conv),
         cmocka_unit_test(test_qlinear_matmul),

@@ -289,6 +289,7 @@ static int add_nodes(struct onnx_ctx *ctx)
         n->domain = domain_of(pb->domain);
         n->qout = -1;
         n->fused = -1;
+        n->qin = -1;
     }
     int err = name_nodes(ctx);
     for (size_t i = 0; i < ctx->nnodes && !err; i++) {

@@ -67,6 +67,8 @@ const struct onnx_emit_rule *onnx_emit_rule_of(const struct onnx_node *n)
 const struct onnx_value *onnx_in_qvalue(struct onnx_ctx *ctx, const struct onnx_node *n, int i)
 {
     const struct onnx_value *v = onnx_in(ctx, n, i);
+    if (ctx->quantized && i == 0 && n->qin >= 0) /* rescaled first (onnx_qplan.c) */
+        return &ctx->values[n->qin];
     if (ctx->quantized && v && v->dq_of >= 0)
         return &ctx->values[onnx_value_resolve(ctx, v->dq_of)];
     return v;
@@ -110,6 +112,8 @@ int onnx_emit(struct onnx_ctx *ctx)
         const struct onnx_emit_rule *r = onnx_emit_rule_of(n);
         if (!r)
             return onnx_fail(ctx, n, DPU_E_INTERNAL, "no emitter for this op");
+        if (ctx->quantized && n->qin >= 0 && (err = onnx_emit_rescale_input(ctx, n)))
+            return err;
         if ((err = r->emit(ctx, n)))
             return err;
     }

@@ -270,6 +270,27 @@ int onnx_emit_resize(struct onnx_ctx *ctx, struct onnx_node *n)
     return node < 0 ? node : onnx_ir_set_ints(ctx, n, node, "scales", (size_t)x->rank, f);
 }
 
+/* A rescale from IR tensor in to IR tensor out (int8, other parameters), named after n:
+ * the int8 Clip, y = clamp(rq(x - z_x, M, s) + z_y, -128, 127), M 2^-s = s_x / s_y. */
+static int rescale(struct onnx_ctx *ctx, const struct onnx_node *n, int32_t in, int32_t out)
+{
+    int node = onnx_ir_node(ctx, n, NULL, DPU_NODE_CLIP, 1, &in, 1, &out);
+    int64_t c[2] = {-128, 127};
+    return node < 0 ? node : onnx_ir_set_ints(ctx, n, node, "clamp", 2, c);
+}
+
+int onnx_emit_rescale_input(struct onnx_ctx *ctx, struct onnx_node *n)
+{
+    const struct onnx_value *x = onnx_in(ctx, n, 0);
+    if (!x || x->dq_of < 0 || n->fused < 0)
+        return onnx_fail(ctx, n, DPU_E_INTERNAL, "no int8 input to rescale");
+    int32_t in = onnx_ir_tensor(ctx, n, x->dq_of);
+    if (in < 0)
+        return in;
+    int32_t out = onnx_ir_tensor(ctx, n, n->qin);
+    return out < 0 ? out : rescale(ctx, &ctx->nodes[n->fused], in, out);
+}
+
 /* QuantizeLinear of a graph input and DequantizeLinear of a graph output: the IR's
  * boundary ops; and QuantizeLinear of an int8 view to other parameters, a rescale (the
  * planner keeps only those kinds alive). */
@@ -282,14 +303,10 @@ int onnx_emit_boundary(struct onnx_ctx *ctx, struct onnx_node *n)
     int32_t out = onnx_ir_tensor(ctx, n, n->out[0]);
     if (out < 0)
         return out;
-    /* A QuantizeLinear of an int8 view to other parameters (onnx_qplan.c) is a rescale:
-     * the int8 Clip, y = clamp(rq(x - z_x, M, s) + z_y, -128, 127), M 2^-s = s_x / s_y. */
+    /* A QuantizeLinear of an int8 view to other parameters (onnx_qplan.c) is a rescale. */
     const struct onnx_value *x = onnx_in(ctx, n, 0);
-    if (q && x && x->dq_of >= 0) {
-        int node = onnx_ir_node(ctx, n, NULL, DPU_NODE_CLIP, 1, &in, 1, &out);
-        int64_t c[2] = {-128, 127};
-        return node < 0 ? node : onnx_ir_set_ints(ctx, n, node, "clamp", 2, c);
-    }
+    if (q && x && x->dq_of >= 0)
+        return rescale(ctx, n, in, out);
     int node =
         onnx_ir_node(ctx, n, NULL, q ? DPU_NODE_QUANTIZE : DPU_NODE_DEQUANTIZE, 1, &in, 1, &out);
     return node < 0 ? node : DPU_OK;

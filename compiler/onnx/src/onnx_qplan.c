@@ -9,7 +9,8 @@
  * without a QuantizeLinear: their result keeps the input's scale and zero point. What
  * stays of the Q/DQ nodes: a QuantizeLinear of a float graph input (the IR's Quantize), a
  * QuantizeLinear of a view to other parameters (a rescale: an int8 Clip over the whole
- * range) and a DequantizeLinear producing a graph output (Dequantize).
+ * range; after an op that only moves bytes it runs before the op instead, on its input)
+ * and a DequantizeLinear producing a graph output (Dequantize).
  *
  * Operator form. QLinearConv, QLinearMatMul, QLinearAdd and QLinearGlobalAveragePool
  * carry the scales and zero points of their inputs and output as constant inputs; those
@@ -326,6 +327,104 @@ static int requantized(struct onnx_ctx *ctx, const struct uses *u, int v,
     return DPU_OK;
 }
 
+/* A new int8 value that node n produces (the planner's own): shaped like value like, named
+ * after it plus suffix, quantized per tensor like q. Returns its index or an error. */
+static int new_int8(struct onnx_ctx *ctx, const struct onnx_node *n, int like, const char *suffix,
+                    const struct onnx_value *q)
+{
+    float scale = q->q.scale[0];
+    int32_t zp = q->q.zp[0];
+    int nv = onnx_value_new(ctx, ctx->values[like].name, suffix);
+    if (nv < 0)
+        return nv;
+    struct onnx_value *val = &ctx->values[nv];
+    const struct onnx_value *lv = &ctx->values[like];
+    val->elem = ONNX_INT8;
+    val->rank = lv->rank;
+    memcpy(val->dims, lv->dims, sizeof val->dims);
+    val->shape_known = true;
+    val->producer = (int)(n - ctx->nodes);
+    val->has_q = true;
+    val->q.axis = -1;
+    val->q.count = 1;
+    val->q.scale = malloc(sizeof *val->q.scale);
+    val->q.zp = malloc(sizeof *val->q.zp);
+    if (!val->q.scale || !val->q.zp)
+        return dpu_diag_set(ctx->d, DPU_E_NOMEM, "out of memory");
+    val->q.scale[0] = scale;
+    val->q.zp[0] = zp;
+    return nv;
+}
+
+/* Ops that only move or copy bytes (no padding value, no comparison), so that an
+ * element-wise per-tensor rescale gives the same bytes before them as after them. */
+static bool moves_bytes(const struct onnx_node *n)
+{
+    static const char *const ops[] = {"Reshape",   "Flatten", "Squeeze", "Unsqueeze",
+                                      "Transpose", "Resize",  "Upsample"};
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (is_op(n, ops[i]))
+            return true;
+    return false;
+}
+
+/* Whether value v (no graph output) goes only to QuantizeLinear nodes, as their data input,
+ * that all quantize it per tensor with the same parameters (absorb_quantizes makes them one
+ * without a complaint). */
+static int one_quantization(struct onnx_ctx *ctx, const struct uses *u, int v, bool *yes)
+{
+    size_t b = u->start[v], e = u->start[v + 1];
+    *yes = b < e && !ctx->values[v].graph_output;
+    float scale = 0;
+    int32_t zp = 0;
+    for (size_t k = b; k < e && *yes; k++) {
+        const struct onnx_node *qn = &ctx->nodes[u->node[k]];
+        if (!is_op(qn, "QuantizeLinear") || onnx_value_resolve(ctx, qn->in[0]) != v) {
+            *yes = false;
+            break;
+        }
+        const struct onnx_value *out = &ctx->values[qn->out[0]];
+        struct onnx_qread r;
+        int err = onnx_qread(ctx, qn, 1, 2, out->rank, out->dims, 1, &r);
+        if (err)
+            return err;
+        int32_t z = r.count == 1 ? r.zp[0] + (out->elem == ONNX_UINT8 ? -128 : 0) : 0;
+        *yes = r.count == 1 && (k == b || (r.scale[0] == scale && z == zp));
+        if (k == b && r.count == 1) {
+            scale = r.scale[0];
+            zp = z;
+        }
+        onnx_qread_free(&r);
+    }
+    return DPU_OK;
+}
+
+/* Data movement n whose result is requantized (its QuantizeLinear picks other parameters
+ * than its input has): the rescale, element-wise and per tensor, commutes exactly with
+ * moving bytes, so it runs first, on n's input, into a new int8 value (n->qin), and n
+ * carries the new parameters. The compiler runs element-wise ops on the accelerator only
+ * on 4-D tensors and folds a Flatten only into the FullyConnected that reads it directly:
+ * GlobalAveragePool -> rescale -> Flatten -> Gemm stays on the accelerator, where
+ * Flatten -> rescale -> Gemm would not. */
+static int rescale_first(struct onnx_ctx *ctx, const struct uses *u, struct onnx_node *n)
+{
+    int y = n->out[0], err;
+    int q = u->node[u->start[y]]; /* one_quantization: every reader is a QuantizeLinear */
+    int qout = absorb_quantizes(ctx, u, y, &err);
+    if (err)
+        return err;
+    if (qout < 0)
+        return onnx_fail(ctx, n, DPU_E_INTERNAL, "its QuantizeLinear nodes were not absorbed");
+    const struct onnx_value *x = onnx_in_qvalue(ctx, n, 0);
+    int nv = new_int8(ctx, n, (int)(x - ctx->values), "/rescaled", &ctx->values[qout]);
+    if (nv < 0)
+        return nv;
+    n->qout = qout;
+    n->qin = nv;
+    n->fused = q;
+    return DPU_OK;
+}
+
 static int plan_float_op(struct onnx_ctx *ctx, const struct uses *u, struct onnx_node *n)
 {
     const struct onnx_emit_rule *r = onnx_emit_rule_of(n);
@@ -340,15 +439,24 @@ static int plan_float_op(struct onnx_ctx *ctx, const struct uses *u, struct onnx
         return err;
     int y = n->out[0];
     /* Data movement whose QuantizeLinear picks other parameters (PyTorch observes a Flatten
-     * after a pooling anew): the op keeps its input's scale, as below, and the
-     * QuantizeLinear becomes a rescale (plan_quantize). Requantization commutes with these
-     * ops (it is monotonic and acts element by element); Concat rescales its inputs itself,
-     * and Pad's fill value is quantized with the output's parameters. */
+     * after a pooling anew): an op that only moves bytes, read by nothing but such
+     * QuantizeLinear nodes, has its input rescaled first (rescale_first). Otherwise the op
+     * keeps its input's scale, as below, and the QuantizeLinear becomes a rescale
+     * (plan_quantize). Requantization commutes with these ops (it is monotonic and acts
+     * element by element); Concat rescales its inputs itself, and Pad's fill value is
+     * quantized with the output's parameters. */
     bool requant = false;
     if (r->passthrough && !is_op(n, "Concat") && !is_op(n, "Pad")) {
         const struct onnx_value *x = onnx_in_qvalue(ctx, n, 0);
         if (x && x->has_q && x->q.count == 1 && (err = requantized(ctx, u, y, x, &requant)))
             return err;
+    }
+    if (requant && moves_bytes(n)) {
+        bool one;
+        if ((err = one_quantization(ctx, u, y, &one)))
+            return err;
+        if (one)
+            return rescale_first(ctx, u, n);
     }
     int qout = requant ? -1 : absorb_quantizes(ctx, u, y, &err);
     if (err)
@@ -388,25 +496,9 @@ static int plan_float_op(struct onnx_ctx *ctx, const struct uses *u, struct onnx
                 same = same_q(first, q);
         }
         if (first && same && first->has_q && first->q.count == 1) {
-            int nv = onnx_value_new(ctx, ctx->values[y].name, "/q");
+            int nv = new_int8(ctx, n, y, "/q", first);
             if (nv < 0)
                 return nv;
-            struct onnx_value *val = &ctx->values[nv];
-            const struct onnx_value *yv = &ctx->values[y];
-            val->elem = ONNX_INT8;
-            val->rank = yv->rank;
-            memcpy(val->dims, yv->dims, sizeof val->dims);
-            val->shape_known = true;
-            val->producer = (int)(n - ctx->nodes);
-            val->has_q = true;
-            val->q.axis = -1;
-            val->q.count = 1;
-            val->q.scale = malloc(sizeof *val->q.scale);
-            val->q.zp = malloc(sizeof *val->q.zp);
-            if (!val->q.scale || !val->q.zp)
-                return dpu_diag_set(ctx->d, DPU_E_NOMEM, "out of memory");
-            val->q.scale[0] = first->q.scale[0];
-            val->q.zp[0] = first->q.zp[0];
             ctx->values[y].dq_of = nv;
             n->qout = nv;
             return DPU_OK;

@@ -82,9 +82,12 @@ struct onnx_node {
 
     /* Quantized import (onnx_qplan.c): the int8 value that carries this node's result (the
      * output of the QuantizeLinear that follows it, or the node's own int8 output), and a
-     * Relu/Clip node fused into it as a clamp (-1 when none). */
+     * Relu/Clip node fused into it as a clamp (-1 when none). Data movement followed by a
+     * requantization does the rescale first: qin is the int8 value its input is rescaled
+     * into and fused that QuantizeLinear (qin -1 when none). */
     int qout;
     int fused;
+    int qin;
 };
 
 struct onnx_ctx {

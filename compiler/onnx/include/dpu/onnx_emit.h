@@ -124,6 +124,9 @@ int onnx_emit_concat(struct onnx_ctx *ctx, struct onnx_node *n);
 int onnx_emit_pad(struct onnx_ctx *ctx, struct onnx_node *n);
 int onnx_emit_resize(struct onnx_ctx *ctx, struct onnx_node *n);
 int onnx_emit_boundary(struct onnx_ctx *ctx, struct onnx_node *n);
+/* The rescale of data movement n's input into n->qin, which n then reads (onnx_qplan.c);
+ * named after the QuantizeLinear it stands for (n->fused). */
+int onnx_emit_rescale_input(struct onnx_ctx *ctx, struct onnx_node *n);
 int onnx_emit_refuse(struct onnx_ctx *ctx, struct onnx_node *n);
 
 /* Registers the graph inputs and outputs (after every node is emitted). */
