@@ -7,6 +7,7 @@
 
 #include "dpu/compile.h"
 #include "dpu/ref.h"
+#include "dpu/runtime.h"
 #include "dpu/sim.h"
 
 static uint64_t rng;
@@ -284,4 +285,107 @@ void ct_check(struct dpu_graph *g, const char *preset, uint64_t seed, const char
     for (int r = 0; r < DPU_REGION_COUNT; r++)
         free(region[r]);
     dpu_program_free(&p);
+}
+
+int ct_rt_open(struct dpu_rt *rt, const struct dpu_program *p, char *msg, size_t cap)
+{
+    struct dpu_diag d;
+    dpu_diag_clear(&d);
+    struct dpu_rt_backend b;
+    const struct dpu_preset *pre = dpu_preset_find(p->preset_name);
+    if (!pre || dpu_rt_sim_backend(pre, true, &b, &d) || dpu_rt_load(rt, p, pre, &b, &d)) {
+        snprintf(msg, cap, "runtime load: %.900s", pre ? d.msg : "unknown preset");
+        return -1;
+    }
+    return 0;
+}
+
+int ct_rt_compare(struct dpu_rt *rt, const struct dpu_graph *g, const struct dpu_tensor *in,
+                  size_t nin, char *msg, size_t cap)
+{
+    struct dpu_diag d;
+    dpu_diag_clear(&d);
+    struct dpu_tensor want[8];
+    memset(want, 0, sizeof want);
+    if (g->noutputs > 8) {
+        snprintf(msg, cap, "%zu graph outputs: at most 8", g->noutputs);
+        return -1;
+    }
+    if (dpu_ref_run(g, in, nin, want, &d)) {
+        snprintf(msg, cap, "reference: %.900s", d.msg);
+        return -1;
+    }
+    int rc = ct_rt_check(rt, g, in, nin, want, msg, cap);
+    for (size_t i = 0; i < g->noutputs; i++)
+        dpu_tensor_free(&want[i]);
+    return rc;
+}
+
+int ct_rt_check(struct dpu_rt *rt, const struct dpu_graph *g, const struct dpu_tensor *in,
+                size_t nin, const struct dpu_tensor *want, char *msg, size_t cap)
+{
+    struct dpu_diag d;
+    dpu_diag_clear(&d);
+    struct dpu_tensor got[8];
+    size_t nout = g->noutputs;
+    if (nout > 8 || nout != dpu_rt_noutputs(rt)) {
+        snprintf(msg, cap, "%zu graph outputs, %zu program outputs", nout, dpu_rt_noutputs(rt));
+        return -1;
+    }
+    memset(got, 0, sizeof got);
+    if (dpu_rt_run(rt, in, nin, got, nout, &d)) {
+        snprintf(msg, cap, "runtime: %.900s", d.msg);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < nout && rc == 0; i++) {
+        const char *name = rt->program->tensors[dpu_rt_output_tensor(rt, i)].name;
+        size_t k = 0;
+        while (k < nout && strcmp(g->tensors[g->outputs[k]].name, name) != 0)
+            k++;
+        if (k == nout || got[i].dtype != want[k].dtype ||
+            dpu_tensor_count(&got[i]) != dpu_tensor_count(&want[k])) {
+            snprintf(msg, cap, "program output '%s' does not match a graph output", name);
+            rc = -1;
+            break;
+        }
+        int64_t cnt = dpu_tensor_count(&got[i]);
+        size_t es = dpu_dtype_size(got[i].dtype);
+        for (int64_t e = 0; e < cnt; e++)
+            if (memcmp((uint8_t *)got[i].data + (size_t)e * es,
+                       (uint8_t *)want[k].data + (size_t)e * es, es) != 0) {
+                snprintf(msg, cap,
+                         "output '%s' element %lld (NCHW index) differs: program %d, "
+                         "reference %d (first byte)",
+                         name, (long long)e, ((int8_t *)got[i].data)[e * (int64_t)es],
+                         ((int8_t *)want[k].data)[e * (int64_t)es]);
+                rc = -1;
+                break;
+            }
+    }
+    for (size_t i = 0; i < nout; i++)
+        dpu_tensor_free(&got[i]);
+    return rc;
+}
+
+int ct_rt_cpu_ops(const struct dpu_rt *rt, const char *allowed, char *msg, size_t cap)
+{
+    const struct dpu_program *p = rt->program;
+    for (size_t s = 0; s < p->nsteps; s++) {
+        if (p->steps[s].kind != DPU_PROG_STEP_CPU)
+            continue;
+        const struct dpu_graph *sg = &rt->cpu[s].graph;
+        for (size_t n = 0; n < sg->nnodes; n++) {
+            const char *op = dpu_node_op_name(sg->nodes[n].op);
+            bool ok = false;
+            for (const char *a = allowed; *a && !ok; a += strlen(a) + 1)
+                ok = strcmp(a, op) == 0;
+            if (!ok) {
+                snprintf(msg, cap, "node '%s' (%s) runs on the CPU (plan step %zu)",
+                         sg->nodes[n].name, op, s);
+                return -1;
+            }
+        }
+    }
+    return 0;
 }

@@ -36,4 +36,22 @@ int ct_unary(struct dpu_graph *g, const char *name, int op, int x);
  * every output with the reference interpreter; prints seed and what on a mismatch. */
 void ct_check(struct dpu_graph *g, const char *preset, uint64_t seed, const char *what);
 
+/* ---- through the runtime (dpu/runtime.h) --------------------------------------------- */
+struct dpu_rt;
+struct dpu_program;
+
+/* Loads p into rt on a simulator backend with the race checker on; 0 or -1 with msg set. */
+int ct_rt_open(struct dpu_rt *rt, const struct dpu_program *p, char *msg, size_t cap);
+/* Runs g on the reference interpreter and rt on the same inputs and compares every output
+ * byte (outputs matched by name); 0 when equal, -1 with msg naming the output and the first
+ * differing element. */
+int ct_rt_compare(struct dpu_rt *rt, const struct dpu_graph *g, const struct dpu_tensor *in,
+                  size_t nin, char *msg, size_t cap);
+/* The same against outputs want[] the reference already computed (graph output order). */
+int ct_rt_check(struct dpu_rt *rt, const struct dpu_graph *g, const struct dpu_tensor *in,
+                size_t nin, const struct dpu_tensor *want, char *msg, size_t cap);
+/* 0 when every CPU step of rt's program holds only ops the accelerator does not run (the
+ * nul-separated list allowed, e.g. "Concat\0Flatten\0"), -1 with msg naming the first other. */
+int ct_rt_cpu_ops(const struct dpu_rt *rt, const char *allowed, char *msg, size_t cap);
+
 #endif

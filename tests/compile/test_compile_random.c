@@ -132,6 +132,15 @@ static void one(uint64_t seed, const char *preset, int kind)
                         ct_int(1, 2), 2, q);
             break;
         }
+        case 13: {
+            /* Grouped, each group's weights too big for WGT on tiny: streamed per block. */
+            what = "large grouped conv";
+            int q[4] = {3, 3, 3, 3};
+            int x = ct_act(&g, "x", 1, 64, 9, ct_int(5, 9), 0.05);
+            assert_true(dpu_graph_add_input(&g, x) >= 0);
+            y = ct_conv(&g, "gbig", x, 96, 7, 7, 1, ct_int(1, 2), 1, 1, q, 2);
+            break;
+        }
         }
         break;
     }
@@ -168,6 +177,7 @@ KIND_TEST(9, 20)
 KIND_TEST(10, 20)
 KIND_TEST(11, 4)
 KIND_TEST(12, 4)
+KIND_TEST(13, 2)
 
 int main(void)
 {
@@ -176,7 +186,7 @@ int main(void)
         cmocka_unit_test(test_kind3),  cmocka_unit_test(test_kind4),  cmocka_unit_test(test_kind5),
         cmocka_unit_test(test_kind6),  cmocka_unit_test(test_kind7),  cmocka_unit_test(test_kind8),
         cmocka_unit_test(test_kind9),  cmocka_unit_test(test_kind10), cmocka_unit_test(test_kind11),
-        cmocka_unit_test(test_kind12),
+        cmocka_unit_test(test_kind12), cmocka_unit_test(test_kind13),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,365 @@
+/* Random DAG generator of rgraph.h. A case starts from one 4-D input (sometimes two of the
+ * same shape, or a 2-D input for an FC chain) and adds 1-6 nodes, each reading a value made
+ * so far (mostly the newest); binary ops and Concat find or build a partner of the right
+ * shape. Values nobody reads become graph outputs, so every node is live. */
+#include "rgraph.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "compile_test_util.h"
+#include "dpu/preset.h"
+
+#define MAXV 32
+
+struct rg {
+    struct dpu_graph *g;
+    struct rg_case *cs;
+    size_t n; /* bytes of cs->desc used */
+    int R;
+    uint64_t act;          /* ACT bytes: v0 tiles by output rows only, so one row's tile must fit */
+    int vals[MAXV], nvals; /* 4-D activations made so far */
+    int nnodes;
+};
+
+static void say(struct rg *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t cap = sizeof r->cs->desc;
+    if (r->n < cap) {
+        int k = vsnprintf(r->cs->desc + r->n, cap - r->n, fmt, ap);
+        r->n += k > 0 ? (size_t)k : 0;
+    }
+    va_end(ap);
+}
+
+static const int64_t *dims(const struct rg *r, int t)
+{
+    return r->g->tensors[t].dims;
+}
+
+static void push(struct rg *r, int t)
+{
+    if (r->nvals < MAXV)
+        r->vals[r->nvals++] = t;
+}
+
+static int input(struct rg *r, int64_t n, int64_t c, int64_t h, int64_t w)
+{
+    int x = ct_act(r->g, "x", n, c, h, w, 0.05);
+    assert_true(dpu_graph_add_input(r->g, x) >= 0);
+    if (h)
+        say(r, "input [%lld,%lld,%lld,%lld]; ", (long long)n, (long long)c, (long long)h,
+            (long long)w);
+    else
+        say(r, "input [%lld,%lld]; ", (long long)n, (long long)c);
+    return x;
+}
+
+/* A random extent along one axis of size len: kernel k, dilation d, pads a and b with
+ * len + a + b >= (k-1)*d + 1 and each pad below the extent and at most 15. */
+static void axis(int len, int kmax, int dmax, int *k, int *d, int *a, int *b)
+{
+    for (int tries = 0; tries < 50; tries++) {
+        *k = ct_int(1, kmax);
+        *d = ct_int(0, 3) == 0 ? ct_int(1, dmax) : 1;
+        int ext = (*k - 1) * *d + 1, pmax = ext - 1 < 15 ? ext - 1 : 15;
+        *a = ct_int(0, pmax), *b = ct_int(0, pmax);
+        if (len + *a + *b >= ext)
+            return;
+    }
+    *k = 1, *d = 1, *a = 0, *b = 0;
+}
+
+static int conv(struct rg *r, const char *op, int x, int cout, int group)
+{
+    int64_t xd[4];
+    memcpy(xd, dims(r, x), sizeof xd); /* adding tensors moves them */
+    int kh, kw, dh, dw, p[4];
+    for (int tries = 0;; tries++) {
+        axis((int)xd[2], 7, tries < 3 ? 3 : 1, &kh, &dh, &p[0], &p[2]);
+        axis((int)xd[3], 7, tries < 3 ? 3 : 1, &kw, &dw, &p[1], &p[3]);
+        /* one output row's input rows and outputs, channels padded to R */
+        int64_t cin = group == xd[1] && cout == xd[1] ? xd[1] : xd[1] / group; /* DW: all */
+        uint64_t cp = (uint64_t)(cin + r->R - 1) / (uint64_t)r->R * (uint64_t)r->R;
+        uint64_t rows = (uint64_t)((kh - 1) * dh + 1), wp = (uint64_t)(xd[3] + p[1] + p[3]);
+        if (rows * wp * cp + wp * 4 * (uint64_t)cout <= r->act)
+            break;
+        if (tries == 10) { /* v0 tiles by rows only: a wide layer gets a 1x1 kernel */
+            kh = kw = dh = dw = 1, p[0] = p[1] = p[2] = p[3] = 0;
+            break;
+        }
+    }
+    int sh = ct_int(0, 2) ? 1 : ct_int(2, 4), sw = ct_int(0, 2) ? 1 : ct_int(2, 4);
+    char nm[32];
+    snprintf(nm, sizeof nm, "%s%d", op, r->nnodes++);
+    int y = ct_conv(r->g, nm, x, cout, kh, kw, sh, sw, dh, dw, p, group);
+    say(r, "%s %lld->%d g%d k%dx%d s%dx%d d%dx%d p%d,%d,%d,%d -> [%lld,%lld]; ", nm,
+        (long long)xd[1], cout, group, kh, kw, sh, sw, dh, dw, p[0], p[1], p[2], p[3],
+        (long long)dims(r, y)[2], (long long)dims(r, y)[3]);
+    return y;
+}
+
+/* A conv keeping H and W (stride 1, odd kernel, centred pads) to cout channels. */
+static int same_conv(struct rg *r, int x, int cout)
+{
+    int k = 2 * ct_int(0, 1) + 1, p[4] = {k / 2, k / 2, k / 2, k / 2};
+    char nm[32];
+    snprintf(nm, sizeof nm, "same%d", r->nnodes++);
+    int y = ct_conv(r->g, nm, x, cout, k, k, 1, 1, 1, 1, p, 1);
+    say(r, "%s %lld->%d k%d; ", nm, (long long)dims(r, x)[1], cout, k);
+    return y;
+}
+
+static int grouped(struct rg *r, int x)
+{
+    int C = (int)dims(r, x)[1], groups[64], n = 0;
+    for (int g = 2; g <= C && g <= 24 && n < 64; g++) /* a CONV sequence per group */
+        if (C % g == 0)
+            groups[n++] = g;
+    if (n == 0)
+        return -1;
+    int g = groups[ct_int(0, n - 1)];
+    /* group == C with one output per group is depthwise; several per group is grouped. */
+    int per = g == C ? ct_int(2, 3) : ct_int(1, 2 * r->R / g + 2);
+    return conv(r, "gconv", x, g * per, g);
+}
+
+static int pool(struct rg *r, int x, int op)
+{
+    int64_t xd[4];
+    memcpy(xd, dims(r, x), sizeof xd);
+    char nm[32];
+    snprintf(nm, sizeof nm, "pool%d", r->nnodes++);
+    uint64_t cp = (uint64_t)(xd[1] + r->R - 1) / (uint64_t)r->R * (uint64_t)r->R;
+    if (op == DPU_NODE_GLOBAL_AVG_POOL && (uint64_t)(xd[2] * xd[3]) * cp > r->act / 2)
+        op = DPU_NODE_MAX_POOL; /* the whole image must fit ACT (no tiling of the window) */
+    if (op == DPU_NODE_GLOBAL_AVG_POOL) {
+        say(r, "%s global; ", nm);
+        return ct_pool(r->g, nm, op, x, 0, 0, 0, 0, (int[4]){0, 0, 0, 0});
+    }
+    int kmh = xd[2] < 5 ? (int)xd[2] : 5, kmw = xd[3] < 5 ? (int)xd[3] : 5;
+    int kh = ct_int(1, kmh), kw = ct_int(1, kmw);
+    int p[4] = {ct_int(0, kh - 1), ct_int(0, kw - 1), ct_int(0, kh - 1), ct_int(0, kw - 1)};
+    int sh = ct_int(1, 4), sw = ct_int(1, 4);
+    say(r, "%s %s k%dx%d s%dx%d p%d,%d,%d,%d; ", nm, op == DPU_NODE_MAX_POOL ? "max" : "avg", kh,
+        kw, sh, sw, p[0], p[1], p[2], p[3]);
+    return ct_pool(r->g, nm, op, x, kh, kw, sh, sw, p);
+}
+
+static int act(struct rg *r, int x)
+{
+    static const int ops[] = {DPU_NODE_RELU,    DPU_NODE_RELU6,      DPU_NODE_CLIP,
+                              DPU_NODE_SIGMOID, DPU_NODE_LEAKY_RELU, DPU_NODE_TANH,
+                              DPU_NODE_GELU,    DPU_NODE_HARD_SWISH, DPU_NODE_HARD_SIGMOID};
+    int op = ops[ct_int(0, (int)(sizeof ops / sizeof ops[0]) - 1)];
+    char nm[32];
+    snprintf(nm, sizeof nm, "act%d", r->nnodes++);
+    say(r, "%s %s; ", nm, dpu_node_op_name(op));
+    return ct_unary(r->g, nm, op, x);
+}
+
+/* Another made value with x's dims (dims[1] too when same_c), or -1. */
+static int partner(struct rg *r, int x, bool same_c)
+{
+    int cand[MAXV], n = 0;
+    for (int i = 0; i < r->nvals; i++) {
+        const int64_t *a = dims(r, x), *b = dims(r, r->vals[i]);
+        if (r->vals[i] != x && a[0] == b[0] && a[2] == b[2] && a[3] == b[3] &&
+            (!same_c || a[1] == b[1]))
+            cand[n++] = r->vals[i];
+    }
+    return n ? cand[ct_int(0, n - 1)] : -1;
+}
+
+/* x op b; b < 0: a partner found or built. */
+static int binary(struct rg *r, int x, int op, int b)
+{
+    if (b < 0 && ct_int(0, 9) == 0)
+        b = x; /* x op x */
+    if (b < 0 && ct_int(0, 1))
+        b = partner(r, x, true);
+    if (b < 0) {
+        int k = ct_int(0, 2);
+        b = k == 0   ? same_conv(r, x, (int)dims(r, x)[1])
+            : k == 1 ? act(r, x)
+                     : conv(r, "dw", x, (int)dims(r, x)[1], (int)dims(r, x)[1]);
+        if (memcmp(dims(r, b), dims(r, x), sizeof(int64_t) * 4) != 0)
+            b = act(r, x); /* the strided depthwise changed the shape */
+        push(r, b);
+    }
+    char nm[32];
+    snprintf(nm, sizeof nm, "%s%d", op == DPU_NODE_ADD ? "add" : "mul", r->nnodes++);
+    say(r, "%s; ", nm);
+    return ct_int(0, 1) ? ct_binary(r->g, nm, op, x, b) : ct_binary(r->g, nm, op, b, x);
+}
+
+/* Concat of x, b (b < 0: found or built) and maybe a third. */
+static int concat(struct rg *r, int x, int b0)
+{
+    int in[3] = {x, b0, -1}, n = ct_int(2, 3);
+    for (int i = 1; i < n; i++) {
+        int b = i == 1 ? b0 : -1;
+        if (b < 0 && ct_int(0, 1))
+            b = partner(r, x, false);
+        if (b < 0) {
+            b = ct_int(0, 4) ? same_conv(r, x, ct_int(1, r->R + 3)) : x;
+            if (b != x)
+                push(r, b);
+        }
+        in[i] = b;
+    }
+    int64_t c = 0;
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+        c += dims(r, in[i])[1];
+        double si = r->g->tensors[in[i]].quant.scale[0];
+        s = si > s ? si : s;
+    }
+    int64_t xd[4];
+    memcpy(xd, dims(r, x), sizeof xd);
+    char nm[32];
+    snprintf(nm, sizeof nm, "concat%d", r->nnodes++);
+    int y = ct_act(r->g, nm, xd[0], c, xd[2], xd[3], s * 1.1);
+    int node = dpu_graph_add_node(r->g, nm, DPU_NODE_CONCAT, (size_t)n, in, 1, &y);
+    assert_true(node >= 0);
+    assert_int_equal(dpu_node_set_int(r->g, node, "axis", 1), 0);
+    say(r, "%s of %d -> %lld; ", nm, n, (long long)c);
+    return y;
+}
+
+/* GlobalAvgPool, Flatten (a CPU step), then 1-2 FullyConnected. */
+static int fc_tail(struct rg *r, int x)
+{
+    for (;;) { /* 2x2 max pools until the global pool's whole image fits ACT */
+        const int64_t *xd = dims(r, x);
+        uint64_t cp = (uint64_t)(xd[1] + r->R - 1) / (uint64_t)r->R * (uint64_t)r->R;
+        if ((uint64_t)(xd[2] * xd[3]) * cp <= r->act / 2)
+            break;
+        char nm[32];
+        snprintf(nm, sizeof nm, "pool%d", r->nnodes++);
+        int kh = xd[2] > 1 ? 2 : 1, kw = xd[3] > 1 ? 2 : 1;
+        say(r, "%s max k%dx%d; ", nm, kh, kw);
+        x = ct_pool(r->g, nm, DPU_NODE_MAX_POOL, x, kh, kw, kh, kw, (int[4]){0, 0, 0, 0});
+    }
+    int gp = pool(r, x, DPU_NODE_GLOBAL_AVG_POOL);
+    const struct dpu_gtensor *gt = &r->g->tensors[gp];
+    int64_t fd[2] = {gt->dims[0], gt->dims[1]};
+    float s = gt->quant.scale[0];
+    int32_t zp = gt->quant.zero_point[0];
+    char nm[32];
+    snprintf(nm, sizeof nm, "flat%d", r->nnodes++);
+    int f = dpu_graph_add_tensor(r->g, nm, DPU_DT_INT8, 2, fd, NULL);
+    assert_true(f >= 0);
+    assert_int_equal(dpu_graph_set_quant(r->g, f, -1, 1, &s, &zp), 0);
+    assert_true(dpu_graph_add_node(r->g, nm, DPU_NODE_FLATTEN, 1, &gp, 1, &f) >= 0);
+    say(r, "%s; ", nm);
+    for (int i = ct_int(1, 2); i > 0; i--) {
+        int m = ct_int(1, 3 * r->R + 5);
+        snprintf(nm, sizeof nm, "fc%d", r->nnodes++);
+        say(r, "%s %lld->%d; ", nm, (long long)r->g->tensors[f].dims[1], m);
+        f = ct_fc(r->g, nm, f, m);
+    }
+    return f;
+}
+
+static const char *pick_preset(void)
+{
+    int k = ct_int(0, 19);
+    return k < 14 ? "tiny" : k < 16 ? "b512" : k < 18 ? "b1024" : "b4096";
+}
+
+void rg_build(struct dpu_graph *g, uint64_t seed, struct rg_case *cs)
+{
+    memset(cs, 0, sizeof *cs);
+    cs->seed = seed;
+    ct_seed(seed);
+    cs->preset = pick_preset();
+    struct rg r = {.g = g, .cs = cs};
+    r.R = (int)dpu_preset_find(cs->preset)->array_rows;
+    r.act = dpu_preset_find(cs->preset)->act_buf_bytes;
+    g->quantized = true;
+    say(&r, "%s: ", cs->preset);
+    int last;
+    if (ct_int(0, 11) == 0) { /* an FC chain on a 2-D input */
+        last = input(&r, ct_int(1, 3), ct_int(1, 3 * r.R + 5), 0, 0);
+        for (int i = ct_int(1, 3); i > 0; i--) {
+            int m = ct_int(1, 3 * r.R + 5);
+            char nm[32];
+            snprintf(nm, sizeof nm, "fc%d", r.nnodes++);
+            say(&r, "%s ->%d; ", nm, m);
+            last = ct_fc(g, nm, last, m);
+        }
+    } else {
+        int64_t n = ct_int(0, 5) ? 1 : 2, c = ct_int(1, 2 * r.R + 5);
+        int64_t h = ct_int(0, 3) ? 2 * ct_int(0, 9) + 1 : ct_int(1, 20);
+        int64_t w = ct_int(0, 3) ? 2 * ct_int(0, 9) + 1 : ct_int(1, 20);
+        if (r.R == 8 && ct_int(0, 6) == 0) { /* large: several row bands, streamed weights */
+            n = 1, c = ct_int(2 * r.R, 5 * r.R + 7);
+            h = ct_int(21, 48), w = ct_int(21, 48);
+        }
+        last = input(&r, n, c, h, w);
+        push(&r, last);
+        if (ct_int(0, 5) == 0) { /* a second input of the same shape, read at once */
+            int x2 = input(&r, n, c, h, w);
+            push(&r, x2);
+            last = ct_int(0, 1) ? binary(&r, last, DPU_NODE_ADD, x2) : concat(&r, last, x2);
+            push(&r, last);
+        }
+        for (int i = ct_int(1, 6); i > 0; i--) {
+            int x = ct_int(0, 2) ? last : r.vals[ct_int(0, r.nvals - 1)];
+            int k = ct_int(0, 99), y = -1;
+            if (k < 22)
+                y = conv(&r, "conv", x, ct_int(1, 3 * r.R + 3), 1);
+            else if (k < 32)
+                y = conv(&r, "dw", x, (int)dims(&r, x)[1], (int)dims(&r, x)[1]);
+            else if (k < 44)
+                y = grouped(&r, x);
+            else if (k < 52)
+                y = pool(&r, x, DPU_NODE_MAX_POOL);
+            else if (k < 58)
+                y = pool(&r, x, DPU_NODE_AVG_POOL);
+            else if (k < 61)
+                y = pool(&r, x, DPU_NODE_GLOBAL_AVG_POOL);
+            else if (k < 71)
+                y = binary(&r, x, DPU_NODE_ADD, -1);
+            else if (k < 75)
+                y = binary(&r, x, DPU_NODE_MUL, -1);
+            else if (k < 84)
+                y = concat(&r, x, -1);
+            if (y < 0)
+                y = act(&r, x);
+            push(&r, y);
+            last = y;
+        }
+        if (ct_int(0, 7) == 0)
+            last = fc_tail(&r, last);
+    }
+    /* Every value that nothing reads is an output (the last one first); sometimes a value
+     * that other nodes read is one too. */
+    assert_true(dpu_graph_add_output(g, last) >= 0);
+    for (size_t t = 0; t < g->ntensors; t++) {
+        if (g->tensors[t].data || (int)t == last || g->tensors[t].dtype != DPU_DT_INT8)
+            continue;
+        bool read = false;
+        for (size_t k = 0; k < g->nnodes && !read; k++)
+            for (size_t j = 0; j < g->nodes[k].ninputs; j++)
+                read |= g->nodes[k].inputs[j] == (int32_t)t;
+        if (!read && g->noutputs < 8)
+            assert_true(dpu_graph_add_output(g, (int)t) >= 0);
+    }
+    if (r.nvals > 2 && ct_int(0, 5) == 0 && g->noutputs < 8) {
+        int t = r.vals[ct_int(1, r.nvals - 1)];
+        bool is_in = false, is_out = false;
+        for (size_t i = 0; i < g->ninputs; i++)
+            is_in |= g->inputs[i] == t;
+        for (size_t i = 0; i < g->noutputs; i++)
+            is_out |= g->outputs[i] == t;
+        if (!is_in && !is_out) {
+            assert_true(dpu_graph_add_output(g, t) >= 0);
+            say(&r, "also output %s; ", g->tensors[t].name);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+/* Random quantized graphs for the compiler's randomized tests (test_compile_rgraph and
+ * scripts/compile_fuzz.sh): one seed gives one preset and one DAG of conv (kernels 1-7, strides
+ * 1-4, dilations, asymmetric pads), depthwise, grouped conv, FC, max/avg/global pool, Add, Mul,
+ * Concat and activations (clamps and lookup tables), with channel counts that are not
+ * multiples of the array size and odd spatial sizes. Everything derives from the seed, so
+ * `test_compile_rgraph --seed S` reproduces a case exactly. */
+#ifndef RGRAPH_H
+#define RGRAPH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dpu/graph.h"
+
+/* What one case is: its preset and a readable list of its nodes. */
+struct rg_case {
+    uint64_t seed;
+    const char *preset;
+    char desc[2048];
+};
+
+/* Builds case `seed` into g (initialised by the caller, quantized, verified). */
+void rg_build(struct dpu_graph *g, uint64_t seed, struct rg_case *cs);
+
+#endif
