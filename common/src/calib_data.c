@@ -93,6 +93,11 @@ int dpu_calib_from_tensor(const char *name, const struct dpu_tensor *raw,
                             "%s: a scalar; a data set needs a first dimension counting samples",
                             name);
     int64_t n = raw->dims[0];
+    if ((uint64_t)n <= opt->skip)
+        return dpu_diag_set(d, DPU_E_RANGE,
+                            "%s: holds %" PRId64 " samples, none after skipping %zu", name, n,
+                            opt->skip);
+    n -= (int64_t)opt->skip;
     if (opt->limit && (uint64_t)n > opt->limit)
         n = (int64_t)opt->limit;
     if (n == 0)
@@ -116,17 +121,20 @@ int dpu_calib_from_tensor(const char *name, const struct dpu_tensor *raw,
     double scale = isnan(opt->scale) ? 1.0 : opt->scale;
     int64_t per_channel = elems / channels;
     float *out = cs->data.data;
+    size_t in0 = opt->skip * (size_t)elems; /* the first raw value kept */
     for (int64_t s = 0; s < n; s++) {
         for (int64_t k = 0; k < elems; k++) {
             size_t i = (size_t)(s * elems + k);
             size_t c = (size_t)(k / per_channel);
             double mean = opt->nmean == 0 ? 0.0 : opt->mean[opt->nmean == 1 ? 0 : c];
             double std = opt->nstd == 0 ? 1.0 : opt->std[opt->nstd == 1 ? 0 : c];
-            double v = div255 ? raw_value(raw, i) / 255.0 : raw_value(raw, i) * scale;
+            double r = raw_value(raw, in0 + i);
+            double v = div255 ? r / 255.0 : r * scale;
             out[i] = (float)((v - mean) / std);
         }
     }
     cs->count = (size_t)n;
+    cs->first = opt->skip;
     cs->sample_elems = (size_t)elems;
     return DPU_OK;
 }
@@ -231,14 +239,18 @@ int dpu_calib_load_labels(const char *path, struct dpu_calib_set *cs, struct dpu
         err = dpu_diag_set(d, DPU_E_MISMATCH,
                            "%s: labels must be integers of shape [N] or [N, 1], got %s of rank %d",
                            path, dpu_dtype_name(t.dtype), t.rank);
-    else if ((uint64_t)n < cs->count)
+    else if ((uint64_t)n < cs->first + cs->count && cs->first == 0)
         err = dpu_diag_set(d, DPU_E_MISMATCH, "%s: %" PRId64 " labels for %zu samples", path, n,
                            cs->count);
+    else if ((uint64_t)n < cs->first + cs->count)
+        err = dpu_diag_set(d, DPU_E_MISMATCH,
+                           "%s: %" PRId64 " labels for %zu samples from sample %zu on", path, n,
+                           cs->count, cs->first);
     int32_t *labels = err ? NULL : malloc((cs->count ? cs->count : 1) * sizeof *labels);
     if (!err && !labels)
         err = dpu_diag_set(d, DPU_E_NOMEM, "%s: out of memory", path);
     for (size_t i = 0; !err && i < cs->count; i++) {
-        double v = raw_value(&t, i);
+        double v = raw_value(&t, cs->first + i);
         if (v < 0)
             err = dpu_diag_set(d, DPU_E_RANGE, "%s: label %zu is %g, expected >= 0", path, i, v);
         labels[i] = (int32_t)v;

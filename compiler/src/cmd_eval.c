@@ -49,6 +49,9 @@ static int parse(const struct dpuc_cmd *self, int argc, char **argv, struct eval
         } else if ((m = dpuc_opt_value(self, argc, argv, &i, NULL, "--count", &v)) != 0) {
             if (m < 0 || dpuc_parse_count(self, "--count", v, &a->count))
                 return 1;
+        } else if ((m = dpuc_opt_value(self, argc, argv, &i, NULL, "--offset", &v)) != 0) {
+            if (m < 0 || dpuc_parse_count(self, "--offset", v, &a->opts.skip))
+                return 1;
         } else if ((m = dpuc_opt_value(self, argc, argv, &i, NULL, "--sqnr-count", &v)) != 0) {
             if (m < 0 || dpuc_parse_count(self, "--sqnr-count", v, &a->sqnr_count))
                 return 1;

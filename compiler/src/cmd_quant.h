@@ -40,9 +40,11 @@
     "  --calib-method M     minmax (default), percentile, mse or entropy\n"                        \
     "  --percentile P       for percentile: clip |x| at this percentile (default 99.99)\n"         \
     "  --calib-count N      use the first N calibration samples (default: all)\n"                  \
+    "  --calib-offset K     skip the data set's first K samples (then --calib-count applies)\n"    \
     "  --per-tensor         one weight scale per layer instead of one per output channel\n"        \
     "  --pof2               every scale a power of two (weights and activations)\n"                \
-    "  --cle                cross-layer equalization of consecutive layers first\n"                \
+    "  --cle                cross-layer equalization of consecutive layers first (across\n"        \
+    "                       Relu, and across Relu6 keeping its clamp exact on the samples)\n"      \
     "  --cle-relu6          let --cle cross Relu6 too, turning it into Relu (changes the\n"        \
     "                       float model where activations exceed 6)\n"                             \
     "  --bias-correct       empirical bias correction on the calibration samples\n"                \
@@ -68,6 +70,7 @@
     "  --labels LABELS      class labels: .npy [N] (uint8, int8, int32) or IDX\n"                  \
     "  --compare OTHER      a second model to measure and compare (e.g. the quantized one)\n"      \
     "  --count N            use the first N samples (default: all)\n"                              \
+    "  --offset K           skip the data set's first K samples (and their labels)\n"              \
     "  --sqnr-count N       samples for the SQNR table (default 100; 0: all)\n"                    \
     "  --json               print the results as one JSON object\n"                                \
     "  --progress, --quiet  force the progress line on or off (default: on a terminal)\n"          \

@@ -56,6 +56,9 @@ static int parse(const struct dpuc_cmd *self, int argc, char **argv, struct quan
         } else if ((m = dpuc_opt_value(self, argc, argv, &i, NULL, "--calib-count", &v)) != 0) {
             if (m < 0 || dpuc_parse_count(self, "--calib-count", v, &a->q.calib_count))
                 return 1;
+        } else if ((m = dpuc_opt_value(self, argc, argv, &i, NULL, "--calib-offset", &v)) != 0) {
+            if (m < 0 || dpuc_parse_count(self, "--calib-offset", v, &a->data.skip))
+                return 1;
         } else if ((m = dpuc_opt_value(self, argc, argv, &i, NULL, "--dump-after", &v)) != 0) {
             if (m < 0)
                 return 1;
@@ -164,6 +167,9 @@ int dpuc_cmd_quantize(const struct dpuc_cmd *self, int argc, char **argv)
         dpu_graph_init(&fg);
     if (!err && fg.quantized)
         err = dpu_diag_set(&d, DPU_E_INVALID, "%s: the model is already quantized", a.model);
+    /* Only the samples calibration uses are converted to float (the training set of
+     * Fashion-MNIST has 60,000). */
+    a.data.limit = a.q.calib_count;
     if (!err)
         err = dpu_calib_load(a.calib, &a.data, &calib, &d);
     if (!err)

@@ -95,6 +95,30 @@ int ref_f32_unary(const struct ref_args *a, struct dpu_diag *d)
     const float *x = a->in[0]->data;
     float *y = a->out->data;
     int64_t total = ref_count(a->out);
+    /* The clamps (most activations of a CNN) get loops of their own, the switch of act()
+     * hoisted out; the values are those of act(). */
+    if (p.op == DPU_NODE_RELU) {
+        for (int64_t i = 0; i < total; i++)
+            y[i] = x[i] < 0 ? 0.0f : x[i];
+        return DPU_OK;
+    }
+    if (p.op == DPU_NODE_RELU6 || p.op == DPU_NODE_CLIP) {
+        double lo = p.op == DPU_NODE_RELU6 ? 0.0 : p.lo, hi = p.op == DPU_NODE_RELU6 ? 6.0 : p.hi;
+        float flo = (float)lo, fhi = (float)hi;
+        if ((double)flo == lo && (double)fhi == hi && flo <= fhi) {
+            /* Ordered bounds that are floats (ONNX's Clip takes float bounds): comparing in
+             * float is exact and gives clampd's result; written so that NaN passes through
+             * as in clampd. */
+            for (int64_t i = 0; i < total; i++) {
+                float v = flo > x[i] ? flo : x[i];
+                y[i] = fhi < v ? fhi : v;
+            }
+        } else {
+            for (int64_t i = 0; i < total; i++)
+                y[i] = (float)clampd(x[i], lo, hi);
+        }
+        return DPU_OK;
+    }
     for (int64_t i = 0; i < total; i++)
         y[i] = act(&p, x[i]);
     return DPU_OK;

@@ -5,8 +5,12 @@
  * channels of its group, then kernel rows, then kernel columns (Conv2D), or over k in
  * increasing order (FullyConnected, Gemm); the bias is added to the double sum and the result
  * rounded to float once. Double accumulation keeps the error far below the 1e-5 relative
- * tolerance of the ONNX conformance tests.
+ * tolerance of the ONNX conformance tests. The loops below state that order plainly;
+ * f32_conv_tiled.c computes the same values, bit for bit, in cache- and register-sized tiles
+ * and is what runs whenever it applies.
  */
+#include <math.h>
+
 #include "ref_internal.h"
 
 /* Optional float bias of m values at input 2 (Conv2D, FullyConnected). */
@@ -25,6 +29,20 @@ static int bias_of(const struct ref_args *a, int64_t m, const float **bias, stru
                             (long long)a->in[2]->dims[0], (long long)m);
     *bias = a->in[2]->data;
     return DPU_OK;
+}
+
+/* The tiled form (f32_conv_tiled.c) computes the same values as the loops below when every
+ * weight is finite; it pads the input, so it is kept to paddings smaller than the window (any
+ * larger padding only adds outputs of bias alone, and a huge one would not fit in memory). */
+static bool tiled_ok(const struct ref_win *win, const float *w, int64_t nw)
+{
+    if (win->pt >= win->kh * win->dh || win->pb >= win->kh * win->dh ||
+        win->pl >= win->kw * win->dw || win->pr >= win->kw * win->dw)
+        return false;
+    for (int64_t i = 0; i < nw; i++)
+        if (!isfinite(w[i]))
+            return false;
+    return true;
 }
 
 int ref_f32_conv2d(const struct ref_args *a, struct dpu_diag *d)
@@ -70,6 +88,8 @@ int ref_f32_conv2d(const struct ref_args *a, struct dpu_diag *d)
 
     const float *x = xt->data, *w = wt->data;
     float *y = a->out->data;
+    if (tiled_ok(&win, w, dpu_tensor_count(wt)))
+        return ref_f32_conv2d_tiled(&win, group, x, w, bias, cout, y, d, n);
     int64_t cg = cin / group, mg = cout / group;
     for (int64_t b = 0; b < win.n; b++) {
         for (int64_t m = 0; m < cout; m++) {

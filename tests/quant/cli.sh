@@ -67,4 +67,28 @@ expect_error "already quantized" \
 expect_error "missing --data" "$dpuc" eval "$tmp/lenet5.q8"
 expect_error "20 labels for 1000 samples" "$dpuc" eval "$tmp/lenet5.q8" \
     --data "$models/data/test_1000.npy" --labels "$models/data/test_20_labels.npy"
+expect_error "holds 20 samples, none after skipping 20" "$dpuc" eval "$tmp/lenet5.q8" $data \
+    --offset 20
+expect_error "20 labels for 5 samples from sample 16 on" "$dpuc" eval "$tmp/lenet5.q8" \
+    --data "$models/data/test_1000.npy" --labels "$models/data/test_20_labels.npy" \
+    --offset 16 --count 5
+
+# --calib-offset / --offset take samples further into a file: calibrating on samples 10..19
+# differs from 0..9; evaluating test_20 from sample 10 on counts 10 samples.
+"$dpuc" quantize "$models/lenet5.onnx" --calib "$models/data/calib_100.npy" $norm \
+    --calib-count 10 -o "$tmp/a.q8.txt" --quiet
+"$dpuc" quantize "$models/lenet5.onnx" --calib "$models/data/calib_100.npy" $norm \
+    --calib-count 10 --calib-offset 10 -o "$tmp/b.q8.txt" --quiet
+! cmp -s "$tmp/a.q8.txt" "$tmp/b.q8.txt" || fail "--calib-offset changed nothing"
+"$dpuc" eval "$tmp/lenet5.q8" $data $norm --offset 10 --json --quiet >"$tmp/off.json"
+grep -q '"samples": 10' "$tmp/off.json" || fail "--offset: $(cat "$tmp/off.json")"
+
+# Progress: on a terminal (here forced with --progress) a line per percent on standard
+# error; off a terminal (the default here, stderr is a file) nothing.
+"$dpuc" quantize "$models/lenet5.onnx" --calib "$models/data/calib_100.npy" $norm \
+    --calib-count 10 -o "$tmp/p.q8" --progress 2>"$tmp/progress.txt"
+grep -q "calibrating: 10/10 (100%)" "$tmp/progress.txt" || fail "no progress line"
+"$dpuc" quantize "$models/lenet5.onnx" --calib "$models/data/calib_100.npy" $norm \
+    --calib-count 10 -o "$tmp/p.q8" 2>"$tmp/quiet.txt"
+[ ! -s "$tmp/quiet.txt" ] || fail "progress off a terminal: $(cat "$tmp/quiet.txt")"
 echo "quant cli: all passed"

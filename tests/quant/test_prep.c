@@ -422,6 +422,42 @@ static void test_cle_relu6_barrier(void **state)
     cle_case(1, 1, 3, DPU_NODE_SIGMOID, false, 0); /* not homogeneous: never crossed */
 }
 
+/* With calibration samples CLE crosses Relu6 and respects its clamp: the channel whose Relu6
+ * input reaches 6 (conv1's x10 channel) keeps scale 1, the others are equalized but stay below
+ * 6, so on every calibration sample the model computes what it computed before. */
+static void test_cle_relu6_respected(void **state)
+{
+    (void)state;
+    struct cle_net n;
+    cle_net(&n, 1, 1, 3, DPU_NODE_RELU6);
+    struct dpu_calib_set cs;
+    int64_t sd[3] = {4, 6, 6};
+    qt_calib(&cs, 8, 3, sd, 77, -1, 1);
+    struct dpu_tensor before[8], after;
+    for (size_t k = 0; k < cs.count; k++)
+        qt_run(&n.g, dpu_calib_sample(&cs, k), &before[k]);
+    float w1[144];
+    memcpy(w1, n.g.tensors[n.g.nodes[n.conv1].inputs[1]].data, sizeof w1);
+    struct dpu_diag d;
+    dpu_diag_clear(&d);
+    size_t pairs = 99;
+    assert_int_equal(dpu_qpass_cle_data(&n.g, false, &cs, 0, 20, &pairs, &d), 0);
+    assert_int_equal(pairs, 1);
+    assert_int_equal(n.g.nodes[n.act].op, DPU_NODE_RELU6); /* the clamp stays */
+    const float *w1n = n.g.tensors[n.g.nodes[n.conv1].inputs[1]].data;
+    assert_memory_equal(w1n + 36, w1 + 36, 36 * sizeof(float)); /* channel 1 reached 6 */
+    assert_true(fabsf(w1n[0] / w1[0] - 1.0f) > 0.1f);           /* channel 0 was scaled */
+    for (size_t k = 0; k < cs.count; k++) {
+        qt_run(&n.g, dpu_calib_sample(&cs, k), &after);
+        size_t count = (size_t)dpu_tensor_count(&after);
+        assert_true(qt_max_rel(after.data, before[k].data, count, 1e-2) < 1e-4);
+        dpu_tensor_free(&after);
+        dpu_tensor_free(&before[k]);
+    }
+    dpu_calib_free(&cs);
+    dpu_graph_free(&n.g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -436,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_cle_conv_relu_conv),
         cmocka_unit_test(test_cle_into_depthwise),
         cmocka_unit_test(test_cle_relu6_barrier),
+        cmocka_unit_test(test_cle_relu6_respected),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,6 +38,7 @@ struct dpu_data_options {
     enum dpu_dtype raw_dtype; /* raw files: element type */
     int raw_rank;             /* raw files: rank of one sample (0: not raw) */
     int64_t raw_dims[DPU_TENSOR_MAX_RANK - 1];
+    size_t skip;        /* drop the file's first `skip` samples (then `limit` applies) */
     size_t limit;       /* keep the first `limit` samples; 0 keeps all */
     double scale;       /* NAN (the default): 1/255 for uint8 data, else 1 */
     size_t nmean, nstd; /* 0: mean 0, std 1; 1: every channel; else one per channel */
@@ -53,6 +54,7 @@ struct dpu_calib_set {
     struct dpu_tensor data; /* float32 [count, sample dims...] */
     size_t count;           /* samples */
     size_t sample_elems;    /* elements per sample */
+    size_t first;           /* index in the file of sample 0 (the options' skip) */
     int32_t *labels;        /* NULL, or count class labels */
 };
 
@@ -72,8 +74,9 @@ int dpu_calib_from_tensor(const char *name, const struct dpu_tensor *raw,
                           struct dpu_diag *d);
 
 /* Reads class labels (.npy of uint8, int8 or int32, or IDX unsigned bytes; shape [N] or
- * [N, 1]) for the samples of cs. The file must hold at least cs->count labels; the first
- * cs->count are kept (matching a data set cut by `limit`). Labels must be >= 0. */
+ * [N, 1]) for the samples of cs. The file must hold at least cs->first + cs->count labels;
+ * labels cs->first .. cs->first + cs->count - 1 are kept (matching a data set cut by `skip`
+ * and `limit`). Labels must be >= 0. */
 int dpu_calib_load_labels(const char *path, struct dpu_calib_set *cs, struct dpu_diag *d);
 
 /* Sample i: sample_elems float32 values. */

@@ -1,14 +1,22 @@
-/* Empirical bias correction (after Nagel et al. 2019, section 4.2, measured rather than
- * derived): quantizing weights shifts the mean of a layer's outputs, E[W~ x] != E[W x], and a
- * shift that is the same for every input is exactly what a bias can take back.
+/* Empirical bias correction (Nagel et al. 2019, section 4.2, with the input statistics
+ * measured instead of derived from BatchNorm parameters).
  *
- * The float graph and the quantized graph run on the calibration samples; for every Conv2D
- * and FullyConnected of the quantized graph, the mean error of its output per channel c,
- *     e[c] = mean over samples and positions of (s_y (q - z_y) - y_float),
- * is measured against the float tensor of the same name, and the int32 bias absorbs it:
- *     b[c] -= round_half_even(e[c] / (s_x s_w[c])).
- * All layers are corrected from one joint run, so a layer's measured error includes what its
- * inputs' errors caused; when a fused Relu clips, the error is that of the clipped outputs. */
+ * Quantizing a layer's weights, W~ = W + dW, shifts the mean of its outputs by
+ *     e[c] = E[(dW x)[c]] = sum over k, taps of dW[c, k, tap] E[x at tap of channel k],
+ * the expectation taken over the calibration samples and the output positions, with x the
+ * layer's input as the quantized model computes it (padding counting as 0). A shift the same
+ * for every input is what a bias takes back: the int32 bias becomes
+ *     b_q[c] = round_half_even((b[c] - e[c]) / (s_x s_w[c]))
+ * with b the float bias. Because e is linear in x, only the mean of the input at each tap is
+ * needed: one run of the quantized graph over the calibration samples sums, for every layer,
+ * its int8 input per input channel and kernel tap over the output positions (the cost of a
+ * depthwise convolution), and dW comes from the float layer of the same name.
+ *
+ * e holds the error the layer's own weights cause, on the inputs it really receives, before
+ * any clamp: it does not include what its inputs' errors caused (correcting that as well in
+ * every layer at once would correct upstream errors twice), and a fused Relu or Relu6 does
+ * not hide part of it. Layers whose input is a graph input that is int8 already
+ * (--int8-inputs) are not traced by the interpreter and keep their bias. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,127 +25,176 @@
 #include "dpu/ref.h"
 #include "quant_internal.h"
 
-struct corr_layer {
-    int32_t qnode;   /* node of qg */
-    int32_t ftensor; /* its float twin in c->fg */
-    int64_t m;       /* channels */
-    double *sum;     /* per channel: summed error */
-    double *count;
+struct bc_layer {
+    int32_t qnode, fnode;
+    int32_t input;            /* qg tensor read by the layer */
+    int64_t m, cin, cg, taps; /* taps = kh * kw (1 for FullyConnected) */
+    int64_t h, w, oh, ow;     /* input and output planes (1 x 1 for FullyConnected) */
+    int64_t kh, kw, sh, sw, dh, dw, pt, pl;
+    double *msum;     /* [cin][taps]: sum of (q - z_x) over samples, positions */
+    double positions; /* samples x output positions summed */
 };
 
-struct corr {
+struct bc {
     struct qctx *c;
     struct dpu_graph *qg;
-    struct corr_layer *layers;
+    struct bc_layer *layers;
     size_t nlayers;
-    int32_t *layer_of_ftensor; /* fg tensor -> layer index, -1 */
-    int32_t *layer_of_qnode;   /* qg node -> layer index, -1 */
-    float **fvals;             /* per layer: the float values of the current batch */
-    size_t batch, real;
+    size_t real; /* real samples in the current batch */
 };
 
-/* The float tensor a quantized tensor approximates: the same name, less a ":q" suffix. */
-static int32_t float_twin(const struct dpu_graph *fg, const char *qname)
+/* INTS attribute `name` of exactly `count` values, else `def` (all count values). */
+static void ints_or(const struct dpu_gnode *n, const char *name, size_t count, int64_t def,
+                    int64_t *v)
 {
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", qname);
-    size_t len = strlen(buf);
-    if (len > 2 && strcmp(buf + len - 2, ":q") == 0)
-        buf[len - 2] = '\0';
-    return dpu_graph_find_tensor(fg, buf);
+    const struct dpu_attr *a = dpu_node_attr(n, name);
+    for (size_t i = 0; i < count; i++)
+        v[i] = a && a->type == DPU_ATTR_INTS && a->n == count ? a->ints[i] : def;
 }
 
-static size_t real_elems(const struct corr *k, const struct dpu_tensor *v)
+/* The float node of fg with qg node n's name and op, or -1. */
+static int float_twin(const struct dpu_graph *fg, const struct dpu_gnode *n)
 {
-    size_t n = (size_t)dpu_tensor_count(v);
-    if (k->real < k->batch && v->rank >= 1 && v->dims[0] == (int64_t)k->batch)
-        n = n / k->batch * k->real;
-    return n;
+    for (size_t i = 0; i < fg->nnodes; i++)
+        if (fg->nodes[i].op == n->op && strcmp(fg->nodes[i].name, n->name) == 0)
+            return (int)i;
+    return -1;
 }
 
-static int keep_float(void *user, const struct dpu_graph *g, const struct dpu_ref_event *ev)
+/* Fills L from qg node i when it is a Conv2D/FullyConnected with an int32 bias, an int8
+ * NCHW (or [N, K]) input and a float twin with weights of the same shape; false otherwise. */
+static bool layer_of(const struct dpu_graph *fg, const struct dpu_graph *qg, size_t i,
+                     struct bc_layer *L)
 {
-    struct corr *k = user;
-    int32_t l = k->layer_of_ftensor[ev->tensor];
-    if (l >= 0)
-        memcpy(k->fvals[l], ev->value->data, (size_t)dpu_tensor_nbytes(ev->value));
-    return 0;
+    const struct dpu_gnode *n = &qg->nodes[i];
+    if ((n->op != DPU_NODE_CONV2D && n->op != DPU_NODE_FULLY_CONNECTED) || n->ninputs < 3 ||
+        n->inputs[2] < 0)
+        return false;
+    const struct dpu_gtensor *x = &qg->tensors[n->inputs[0]], *wq = &qg->tensors[n->inputs[1]];
+    const struct dpu_gtensor *y = &qg->tensors[n->outputs[0]];
+    int f = float_twin(fg, n);
+    if (f < 0 || x->dtype != DPU_DT_INT8 || x->quant.count != 1 || wq->dtype != DPU_DT_INT8 ||
+        !wq->data || qg->tensors[n->inputs[2]].dtype != DPU_DT_INT32)
+        return false;
+    const struct dpu_gtensor *wf = &fg->tensors[fg->nodes[f].inputs[1]];
+    if (!wf->data || wf->dtype != DPU_DT_FLOAT32 || wf->rank != wq->rank ||
+        memcmp(wf->dims, wq->dims, (size_t)wq->rank * sizeof *wq->dims) != 0)
+        return false;
+    memset(L, 0, sizeof *L);
+    L->qnode = (int32_t)i;
+    L->fnode = f;
+    L->input = n->inputs[0];
+    L->m = wq->dims[0];
+    if (n->op == DPU_NODE_FULLY_CONNECTED) {
+        if (x->rank != 2 || wq->rank != 2)
+            return false;
+        L->cin = L->cg = x->dims[1];
+        L->taps = L->h = L->w = L->oh = L->ow = L->kh = L->kw = 1;
+        L->sh = L->sw = L->dh = L->dw = 1;
+        return true;
+    }
+    if (x->rank != 4 || wq->rank != 4 || y->rank != 4)
+        return false;
+    int64_t s[2], dl[2], p[4];
+    ints_or(n, "strides", 2, 1, s);
+    ints_or(n, "dilations", 2, 1, dl);
+    ints_or(n, "pads", 4, 0, p);
+    L->cin = x->dims[1];
+    L->cg = wq->dims[1];
+    L->h = x->dims[2];
+    L->w = x->dims[3];
+    L->kh = wq->dims[2];
+    L->kw = wq->dims[3];
+    L->taps = L->kh * L->kw;
+    L->oh = y->dims[2];
+    L->ow = y->dims[3];
+    L->sh = s[0];
+    L->sw = s[1];
+    L->dh = dl[0];
+    L->dw = dl[1];
+    L->pt = p[0];
+    L->pl = p[1];
+    return L->cg > 0 && L->cin % L->cg == 0;
 }
 
-static int measure(void *user, const struct dpu_graph *g, const struct dpu_ref_event *ev)
+/* The outputs o in [0, count) whose tap position o * stride - pad + k * dil lies in [0, size):
+ * [*a, *b). */
+static void tap_range(int64_t count, int64_t stride, int64_t pad, int64_t off, int64_t size,
+                      int64_t *a, int64_t *b)
 {
-    struct corr *k = user;
-    int32_t l = k->layer_of_qnode[ev->node];
-    if (l < 0)
-        return 0;
-    struct corr_layer *L = &k->layers[l];
-    const struct dpu_tensor *v = ev->value;
-    const struct dpu_gtensor *gt = &g->tensors[ev->tensor];
-    int64_t inner = v->rank > 2 ? dpu_shape_count(v->rank - 2, v->dims + 2) : 1;
-    size_t n = real_elems(k, v);
-    const float *f = k->fvals[l];
-    for (size_t i = 0; i < n; i++) {
-        int64_t ch = ((int64_t)i / inner) % L->m;
-        L->sum[ch] += q_real(gt, v, i) - (double)f[i];
-        L->count[ch] += 1;
+    int64_t base = off - pad; /* position of output 0 */
+    int64_t lo = base >= 0 ? 0 : (-base + stride - 1) / stride;
+    int64_t hi = size - 1 - base < 0 ? 0 : (size - 1 - base) / stride + 1;
+    *a = lo < count ? lo : count;
+    *b = hi < count ? hi : count;
+    if (*b < *a)
+        *b = *a;
+}
+
+/* Adds the batch's real samples of the layer's int8 input (zero point z) to its tap sums. */
+static void accumulate(struct bc_layer *L, const int8_t *x, int32_t z, size_t real)
+{
+    for (size_t b = 0; b < real; b++) {
+        for (int64_t k = 0; k < L->cin; k++) {
+            const int8_t *plane = x + ((int64_t)b * L->cin + k) * L->h * L->w;
+            for (int64_t ky = 0; ky < L->kh; ky++) {
+                int64_t oy0, oy1;
+                tap_range(L->oh, L->sh, L->pt, ky * L->dh, L->h, &oy0, &oy1);
+                for (int64_t kx = 0; kx < L->kw; kx++) {
+                    int64_t ox0, ox1;
+                    tap_range(L->ow, L->sw, L->pl, kx * L->dw, L->w, &ox0, &ox1);
+                    int64_t sum = 0;
+                    for (int64_t oy = oy0; oy < oy1; oy++) {
+                        const int8_t *row = plane + (oy * L->sh - L->pt + ky * L->dh) * L->w;
+                        for (int64_t ox = ox0; ox < ox1; ox++)
+                            sum += row[ox * L->sw - L->pl + kx * L->dw] - z;
+                    }
+                    L->msum[k * L->taps + ky * L->kw + kx] += (double)sum;
+                }
+            }
+        }
+    }
+    L->positions += (double)real * (double)(L->oh * L->ow);
+}
+
+static int observe(void *user, const struct dpu_graph *g, const struct dpu_ref_event *ev)
+{
+    struct bc *k = user;
+    for (size_t l = 0; l < k->nlayers; l++) {
+        struct bc_layer *L = &k->layers[l];
+        if (L->input != ev->tensor || ev->value->dtype != DPU_DT_INT8)
+            continue;
+        accumulate(L, ev->value->data, g->tensors[L->input].quant.zero_point[0], k->real);
     }
     return 0;
 }
 
-static int setup(struct corr *k, struct dpu_diag *d)
+/* b_q[c] = round((b[c] - e[c]) / (s_x s_w[c])) for every layer that saw samples. */
+static int apply(struct bc *k, struct dpu_diag *d)
 {
-    const struct dpu_graph *fg = &k->c->fg, *qg = k->qg;
-    k->layers = calloc(qg->nnodes ? qg->nnodes : 1, sizeof *k->layers);
-    k->fvals = calloc(qg->nnodes ? qg->nnodes : 1, sizeof *k->fvals);
-    k->layer_of_ftensor = malloc((fg->ntensors ? fg->ntensors : 1) * sizeof(int32_t));
-    k->layer_of_qnode = malloc((qg->nnodes ? qg->nnodes : 1) * sizeof(int32_t));
-    if (!k->layers || !k->fvals || !k->layer_of_ftensor || !k->layer_of_qnode)
-        return dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory");
-    for (size_t t = 0; t < fg->ntensors; t++)
-        k->layer_of_ftensor[t] = -1;
-    for (size_t i = 0; i < qg->nnodes; i++) {
-        k->layer_of_qnode[i] = -1;
-        const struct dpu_gnode *n = &qg->nodes[i];
-        if ((n->op != DPU_NODE_CONV2D && n->op != DPU_NODE_FULLY_CONNECTED) || n->ninputs < 3 ||
-            n->inputs[2] < 0)
-            continue;
-        const struct dpu_gtensor *y = &qg->tensors[n->outputs[0]];
-        int32_t ft = float_twin(fg, y->name);
-        if (ft < 0 || k->layer_of_ftensor[ft] >= 0 ||
-            dpu_shape_count(fg->tensors[ft].rank, fg->tensors[ft].dims) !=
-                dpu_shape_count(y->rank, y->dims))
-            continue;
-        struct corr_layer *L = &k->layers[k->nlayers];
-        L->qnode = (int32_t)i;
-        L->ftensor = ft;
-        L->m = qg->tensors[n->inputs[1]].dims[0];
-        L->sum = calloc((size_t)L->m * 2, sizeof *L->sum);
-        k->fvals[k->nlayers] = malloc((size_t)dpu_shape_count(y->rank, y->dims) * sizeof(float));
-        if (!L->sum || !k->fvals[k->nlayers])
-            return dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory");
-        L->count = L->sum + L->m;
-        k->layer_of_ftensor[ft] = (int32_t)k->nlayers;
-        k->layer_of_qnode[i] = (int32_t)k->nlayers;
-        k->nlayers++;
-    }
-    return DPU_OK;
-}
-
-/* b[c] -= round(e[c] / (s_x s_w[c])) for every measured layer. */
-static int apply(struct corr *k, struct dpu_diag *d)
-{
+    const struct dpu_graph *fg = &k->c->fg;
     struct dpu_graph *qg = k->qg;
     for (size_t l = 0; l < k->nlayers; l++) {
-        const struct corr_layer *L = &k->layers[l];
-        const struct dpu_gnode *n = &qg->nodes[L->qnode];
-        double sx = qg->tensors[n->inputs[0]].quant.scale[0];
-        const struct dpu_quant *wq = &qg->tensors[n->inputs[1]].quant;
+        const struct bc_layer *L = &k->layers[l];
+        if (L->positions == 0)
+            continue;
+        const struct dpu_gnode *n = &qg->nodes[L->qnode], *fn = &fg->nodes[L->fnode];
+        double sx = qg->tensors[L->input].quant.scale[0];
+        const struct dpu_gtensor *wq = &qg->tensors[n->inputs[1]];
+        const int8_t *q = wq->data;
+        const float *wf = fg->tensors[fn->inputs[1]].data;
+        const float *bf =
+            fn->ninputs > 2 && fn->inputs[2] >= 0 ? fg->tensors[fn->inputs[2]].data : NULL;
         int32_t *b = qg->tensors[n->inputs[2]].data;
+        int64_t per = L->cg * L->taps, mg = L->m / (L->cin / L->cg);
         for (int64_t c = 0; c < L->m; c++) {
-            if (L->count[c] == 0)
-                continue;
-            double unit = sx * (double)wq->scale[wq->count == 1 ? 0 : c];
-            double v = (double)b[c] - dpu_round_half_even(L->sum[c] / L->count[c] / unit);
+            double sw = wq->quant.scale[wq->quant.count == 1 ? 0 : c];
+            const double *mean = L->msum + (c / mg) * per; /* this group's input channels */
+            double e = 0;
+            for (int64_t j = 0; j < per; j++)
+                e += (sw * q[c * per + j] - (double)wf[c * per + j]) * mean[j];
+            e *= sx / L->positions;
+            double v = dpu_round_half_even(((bf ? (double)bf[c] : 0.0) - e) / (sx * sw));
             if (!(v >= INT32_MIN && v <= INT32_MAX))
                 return q_fail(d, n, DPU_E_RANGE,
                               "bias correction of output channel %lld leaves the int32 range",
@@ -148,21 +205,34 @@ static int apply(struct corr *k, struct dpu_diag *d)
     return DPU_OK;
 }
 
-static void teardown(struct corr *k)
+static void teardown(struct bc *k)
 {
-    for (size_t l = 0; l < k->nlayers; l++) {
-        free(k->layers[l].sum);
-        free(k->fvals[l]);
-    }
+    for (size_t l = 0; l < k->nlayers; l++)
+        free(k->layers[l].msum);
     free(k->layers);
-    free(k->fvals);
-    free(k->layer_of_ftensor);
-    free(k->layer_of_qnode);
+}
+
+static int setup(struct bc *k, struct dpu_diag *d)
+{
+    const struct dpu_graph *qg = k->qg;
+    k->layers = calloc(qg->nnodes ? qg->nnodes : 1, sizeof *k->layers);
+    if (!k->layers)
+        return dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory");
+    for (size_t i = 0; i < qg->nnodes; i++) {
+        struct bc_layer *L = &k->layers[k->nlayers];
+        if (!layer_of(&k->c->fg, qg, i, L))
+            continue;
+        L->msum = calloc((size_t)(L->cin * L->taps), sizeof *L->msum);
+        if (!L->msum)
+            return dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory");
+        k->nlayers++;
+    }
+    return DPU_OK;
 }
 
 int q_bias_correct(struct qctx *c, struct dpu_graph *qg, struct dpu_diag *d)
 {
-    struct corr k;
+    struct bc k;
     memset(&k, 0, sizeof k);
     k.c = c;
     k.qg = qg;
@@ -171,20 +241,14 @@ int q_bias_correct(struct qctx *c, struct dpu_graph *qg, struct dpu_diag *d)
     int err = setup(&k, d);
     if (!err)
         err = q_feed_init(&feed, &c->fg, c->calib, c->opt->calib_count, d);
-    size_t nout = c->fg.noutputs > qg->noutputs ? c->fg.noutputs : qg->noutputs;
-    struct dpu_tensor *outs = err ? NULL : calloc(nout ? nout : 1, sizeof *outs);
+    struct dpu_tensor *outs = err ? NULL : calloc(qg->noutputs ? qg->noutputs : 1, sizeof *outs);
     if (!err && !outs)
         err = dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory");
     struct qprogress pr;
     q_progress_start(&pr, err ? 0 : c->opt->progress, "bias correction", feed.count);
     for (size_t first = 0; !err && first < feed.count; first += feed.batch) {
         k.real = q_feed_fill(&feed, first);
-        k.batch = feed.batch;
-        err = dpu_ref_run_trace(&c->fg, &feed.in, 1, outs, keep_float, &k, d);
-        for (size_t o = 0; o < c->fg.noutputs; o++)
-            dpu_tensor_free(&outs[o]);
-        if (!err)
-            err = dpu_ref_run_trace(qg, &feed.in, 1, outs, measure, &k, d);
+        err = dpu_ref_run_trace(qg, &feed.in, 1, outs, observe, &k, d);
         for (size_t o = 0; o < qg->noutputs; o++)
             dpu_tensor_free(&outs[o]);
         q_progress_step(&pr, first + k.real);

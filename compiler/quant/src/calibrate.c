@@ -31,14 +31,23 @@ static int observe(void *user, const struct dpu_graph *g, const struct dpu_ref_e
 int q_calibrate(struct qctx *c, struct dpu_diag *d)
 {
     struct dpu_graph *g = &c->fg;
+    /* Statistics only where the ranges pass will read them: a fused layer's pre-activation
+     * values, say, are never quantized, and binning them would cost as much again. */
+    bool *need = calloc(g->ntensors ? g->ntensors : 1, sizeof *need);
+    if (!need)
+        return dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory (histograms)");
+    q_stats_needed(c, need);
     for (size_t t = 0; t < g->ntensors; t++) {
-        if (g->tensors[t].data)
+        if (g->tensors[t].data || !need[t])
             continue;
         c->tensors[t].hist = malloc(sizeof *c->tensors[t].hist);
-        if (!c->tensors[t].hist)
+        if (!c->tensors[t].hist) {
+            free(need);
             return dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory (histograms)");
+        }
         dpu_qhist_init(c->tensors[t].hist);
     }
+    free(need);
     struct qfeed feed;
     int err = q_feed_init(&feed, g, c->calib, c->opt->calib_count, d);
     if (err)

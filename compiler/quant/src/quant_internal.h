@@ -113,6 +113,10 @@ int q_fuse_activations(struct qctx *c, struct dpu_diag *d);
 /* Real bounds an activation imposes ([0, inf) for Relu, [0, 6], Clip's [min, max]); false
  * for other ops. */
 bool q_act_bounds(const struct dpu_gnode *a, double *lo, double *hi);
+/* Marks in need[] (fg.ntensors entries, false on entry) the tensors whose calibration
+ * statistics q_ranges reads: graph inputs, the outputs of nodes that choose their own range,
+ * and for a fused node its activation's output. Calibration collects only those. */
+void q_stats_needed(const struct qctx *c, bool *need);
 int q_calibrate(struct qctx *c, struct dpu_diag *d);
 int q_ranges(struct qctx *c, struct dpu_diag *d);
 int q_emit(struct qctx *c, struct dpu_graph *qg, struct dpu_diag *d);

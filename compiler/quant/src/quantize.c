@@ -137,7 +137,9 @@ int dpu_quantize_graph(const struct dpu_graph *fg, const struct dpu_calib_set *c
     if (!err)
         err = step(&c, "remove-reshapes", dpu_qprep_remove_reshapes(&c.fg, d), NULL, d);
     if (!err && opt->cle)
-        err = step(&c, "cle", dpu_qpass_cle(&c.fg, opt->cle_relu6, 20, NULL, d), NULL, d);
+        err = step(&c, "cle",
+                   dpu_qpass_cle_data(&c.fg, opt->cle_relu6, calib, opt->calib_count, 20, NULL, d),
+                   NULL, d);
     else if (!err)
         err = skipped(&c, "cle", NULL, d);
     if (!err)

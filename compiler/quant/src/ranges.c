@@ -27,6 +27,20 @@ static bool keeps_quant(enum dpu_node_op op)
     }
 }
 
+void q_stats_needed(const struct qctx *c, bool *need)
+{
+    const struct dpu_graph *g = &c->fg;
+    for (size_t i = 0; i < g->ninputs; i++)
+        need[g->inputs[i]] = true;
+    for (size_t i = 0; i < g->nnodes; i++) {
+        const struct dpu_gnode *n = &g->nodes[i];
+        if (c->nodes[i].absorbed || keeps_quant(n->op) || n->op == DPU_NODE_SOFTMAX)
+            continue;
+        int32_t fused = c->nodes[i].fused;
+        need[fused >= 0 ? g->nodes[fused].outputs[0] : n->outputs[0]] = true;
+    }
+}
+
 static void from_stats(struct qctx *c, int32_t t, const struct dpu_gnode *act)
 {
     struct qtensor *qt = &c->tensors[t];

@@ -43,6 +43,12 @@ int dpu_qprep_remove_reshapes(struct dpu_graph *g, struct dpu_diag *d);
  * than 1e-6. *pairs (may be NULL) receives the number of pairs equalized. */
 int dpu_qpass_cle(struct dpu_graph *g, bool relu6, int iterations, size_t *pairs,
                   struct dpu_diag *d);
+/* The same, and with calibration samples (calib non-NULL; the first calib_count, 0: all) and
+ * relu6 false, also across Relu6 while respecting its clamp: the float graph runs once on the
+ * samples, a channel whose Relu6 input reached 6 keeps its scale 1, and every other channel
+ * is scaled no further than keeps its values below 6 (docs/quantization.md). */
+int dpu_qpass_cle_data(struct dpu_graph *g, bool relu6, const struct dpu_calib_set *calib,
+                       size_t calib_count, int iterations, size_t *pairs, struct dpu_diag *d);
 
 /* --- Calibration statistics --- */
 
