@@ -10,8 +10,13 @@ PACKAGES=(
   protobuf-c-compiler libprotobuf-c-dev   # ONNX parsing
   libonnx-dev libonnx-testdata            # onnx.proto and ONNX's conformance tests
   verilator iverilog                      # RTL lint and simulation
-  nodejs npm                              # ONNX Runtime (npm) for the dpuc export test
 )
+# Node.js and npm run ONNX Runtime (onnxruntime-node) for the dpuc export test. Machines that
+# already have them from elsewhere (e.g. NodeSource's nodejs, which bundles npm and conflicts
+# with Debian's npm package) keep theirs; otherwise Debian's packages.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
