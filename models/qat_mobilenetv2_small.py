@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Quantization-aware training of the zoo's MobileNetV2-style model, exported as QDQ ONNX.
 
-The flow (docs/quantization-torch.md, "Quantization-aware training"):
+The flow (docs/quantization.md, "Quantization-aware training"):
 
  1. Start from the committed float model: the nn.Module of train_mobilenetv2_small.py with
     the initializers of models/mobilenetv2_small.onnx loaded into it.

@@ -1,4 +1,4 @@
-# Quantization-aware training (docs/quantization-torch.md): the committed QDQ export of the
+# Quantization-aware training (docs/quantization.md, "Quantization-aware training"): the committed QDQ export of the
 # QAT MobileNetV2-style model, imported and evaluated by dpuc, must give torch's fake-quant
 # top-1 (recorded in models/mobilenetv2_small_qat.json) within 0.1 point. The plain build
 # checks the 1000 images of models/data/test_1000.npy; the sanitizer build, where the
