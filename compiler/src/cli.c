@@ -3,6 +3,7 @@
 #include "dpuc.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,4 +106,55 @@ int dpuc_write_output(const char *path, const void *data, size_t len, struct dpu
     if ((len && fwrite(data, 1, len, stdout) != len) || fflush(stdout) != 0)
         return dpu_diag_set(d, DPU_E_IO, "<stdout>: write error");
     return DPU_OK;
+}
+
+int dpuc_parse_in_out(const struct dpuc_cmd *self, int argc, char **argv, const char *what,
+                      int (*flag)(const char *arg, void *ctx), void *ctx, const char **input,
+                      const char **output)
+{
+    bool options_done = false;
+    *input = NULL;
+    *output = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!options_done && strcmp(a, "--") == 0) {
+            options_done = true;
+            continue;
+        }
+        if (!options_done && a[0] == '-' && a[1] != '\0') {
+            if (flag && flag(a, ctx))
+                continue;
+            int r = dpuc_opt_value(self, argc, argv, &i, "-o", "--output", output);
+            if (r < 0)
+                return 1;
+            if (r == 0)
+                return dpuc_usage_error(self, "unknown option '%s'", a);
+            continue;
+        }
+        if (*input)
+            return dpuc_usage_error(self, "unexpected argument '%s' (one %s only)", a, what);
+        *input = a;
+    }
+    if (!*input)
+        return dpuc_usage_error(self, "missing the %s", what);
+    return 0;
+}
+
+char *dpuc_swap_ext(const char *path, const char *const *old_exts, const char *new_ext)
+{
+    size_t n = strlen(path);
+    for (size_t k = 0; old_exts && old_exts[k]; k++) {
+        size_t e = strlen(old_exts[k]);
+        if (n > e && strcmp(path + n - e, old_exts[k]) == 0) {
+            n -= e;
+            break;
+        }
+    }
+    size_t ne = strlen(new_ext);
+    char *out = malloc(n + ne + 1);
+    if (out) {
+        memcpy(out, path, n);
+        memcpy(out + n, new_ext, ne + 1);
+    }
+    return out;
 }

@@ -11,20 +11,6 @@
 /* Assembly sources are small; this only stops a wrong file from eating memory. */
 #define MAX_SOURCE_BYTES ((size_t)256 << 20)
 
-/* FILE.s -> FILE.bin; any other name gets .bin appended. The caller frees the result. */
-static char *default_output(const char *input)
-{
-    size_t n = strlen(input);
-    if (n > 2 && strcmp(input + n - 2, ".s") == 0)
-        n -= 2;
-    char *out = malloc(n + 5);
-    if (out) {
-        memcpy(out, input, n);
-        memcpy(out + n, ".bin", 5);
-    }
-    return out;
-}
-
 static int assemble(const char *input, const char *output)
 {
     struct dpu_diag d;
@@ -59,38 +45,20 @@ static int assemble(const char *input, const char *output)
 
 int dpuc_cmd_asm(const struct dpuc_cmd *self, int argc, char **argv)
 {
-    const char *input = NULL, *output = NULL;
-    bool options_done = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!options_done && strcmp(a, "--") == 0) {
-            options_done = true;
-            continue;
-        }
-        if (!options_done && a[0] == '-' && a[1] != '\0') {
-            int r = dpuc_opt_value(self, argc, argv, &i, "-o", "--output", &output);
-            if (r < 0)
-                return 1;
-            if (r == 0)
-                return dpuc_usage_error(self, "unknown option '%s'", a);
-            continue;
-        }
-        if (input)
-            return dpuc_usage_error(self, "unexpected argument '%s' (one input file only)", a);
-        input = a;
-    }
-    if (!input)
-        return dpuc_usage_error(self, "missing the input file");
+    const char *input, *output;
+    int code = dpuc_parse_in_out(self, argc, argv, "input file", NULL, NULL, &input, &output);
+    if (code)
+        return code;
     if (output)
         return assemble(input, output);
     if (strcmp(input, "-") == 0)
         return dpuc_usage_error(self, "-o FILE is required when reading standard input");
-    char *derived = default_output(input);
+    char *derived = dpuc_swap_ext(input, (const char *const[]){".s", NULL}, ".bin");
     if (!derived) {
         fprintf(stderr, "dpuc: out of memory\n");
         return 2;
     }
-    int code = assemble(input, derived);
+    code = assemble(input, derived);
     free(derived);
     return code;
 }

@@ -54,34 +54,25 @@ static int render(const dpu_insn *insns, size_t count, const char **layers, bool
     return DPU_OK;
 }
 
+/* --no-index: plain instruction lines, without "; #N layer". */
+static int no_index_flag(const char *arg, void *ctx)
+{
+    if (strcmp(arg, "--no-index") != 0)
+        return 0;
+    *(bool *)ctx = false;
+    return 1;
+}
+
 int dpuc_cmd_disasm(const struct dpuc_cmd *self, int argc, char **argv)
 {
-    const char *input = NULL, *output = "-";
-    bool with_index = true, options_done = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!options_done && strcmp(a, "--") == 0) {
-            options_done = true;
-            continue;
-        }
-        if (!options_done && a[0] == '-' && a[1] != '\0') {
-            if (strcmp(a, "--no-index") == 0) {
-                with_index = false;
-                continue;
-            }
-            int r = dpuc_opt_value(self, argc, argv, &i, "-o", "--output", &output);
-            if (r < 0)
-                return 1;
-            if (r == 0)
-                return dpuc_usage_error(self, "unknown option '%s'", a);
-            continue;
-        }
-        if (input)
-            return dpuc_usage_error(self, "unexpected argument '%s' (one input file only)", a);
-        input = a;
-    }
-    if (!input)
-        return dpuc_usage_error(self, "missing the input file");
+    const char *input, *output;
+    bool with_index = true;
+    int code = dpuc_parse_in_out(self, argc, argv, "input file", no_index_flag, &with_index, &input,
+                                 &output);
+    if (code)
+        return code;
+    if (!output)
+        output = "-";
 
     struct dpu_diag d;
     dpu_diag_clear(&d);

@@ -64,39 +64,35 @@ static void note_uint8(const struct dpu_graph *g, const struct dpu_onnx_report *
                 g->tensors[g->outputs[r->uint8_outputs[i]]].name);
 }
 
+struct import_flags {
+    bool text;
+    struct dpu_onnx_options opts;
+};
+
+/* --text, --float, --quantized. */
+static int import_flag(const char *arg, void *ctx)
+{
+    struct import_flags *f = ctx;
+    if (strcmp(arg, "--text") == 0)
+        f->text = true;
+    else if (strcmp(arg, "--float") == 0)
+        f->opts.mode = DPU_ONNX_FLOAT;
+    else if (strcmp(arg, "--quantized") == 0)
+        f->opts.mode = DPU_ONNX_QUANTIZED;
+    else
+        return 0;
+    return 1;
+}
+
 int dpuc_cmd_import(const struct dpuc_cmd *self, int argc, char **argv)
 {
-    const char *input = NULL, *output = NULL;
-    bool text = false, options_done = false;
-    struct dpu_onnx_options opts = {.mode = DPU_ONNX_AUTO};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!options_done && strcmp(a, "--") == 0) {
-            options_done = true;
-            continue;
-        }
-        if (!options_done && a[0] == '-' && a[1] != '\0') {
-            if (strcmp(a, "--text") == 0) {
-                text = true;
-            } else if (strcmp(a, "--float") == 0) {
-                opts.mode = DPU_ONNX_FLOAT;
-            } else if (strcmp(a, "--quantized") == 0) {
-                opts.mode = DPU_ONNX_QUANTIZED;
-            } else {
-                int r = dpuc_opt_value(self, argc, argv, &i, "-o", "--output", &output);
-                if (r < 0)
-                    return 1;
-                if (r == 0)
-                    return dpuc_usage_error(self, "unknown option '%s'", a);
-            }
-            continue;
-        }
-        if (input)
-            return dpuc_usage_error(self, "unexpected argument '%s' (one model only)", a);
-        input = a;
-    }
-    if (!input)
-        return dpuc_usage_error(self, "missing the ONNX model");
+    struct import_flags fl = {.opts = {.mode = DPU_ONNX_AUTO}};
+    const char *input, *output;
+    int code = dpuc_parse_in_out(self, argc, argv, "ONNX model", import_flag, &fl, &input, &output);
+    if (code)
+        return code;
+    bool text = fl.text;
+    struct dpu_onnx_options opts = fl.opts;
     if (!output && strcmp(input, "-") == 0)
         return dpuc_usage_error(self, "-o is required when reading standard input");
 

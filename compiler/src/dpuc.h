@@ -45,6 +45,18 @@ int dpuc_report(const struct dpu_diag *d);
 int dpuc_opt_value(const struct dpuc_cmd *self, int argc, char **argv, int *i, const char *shrt,
                    const char *lng, const char **value);
 
+/* Parses the command line of a command taking one input and `-o FILE` / `--output FILE`;
+ * `--` ends the options. Any other option is offered to flag (when not NULL), which returns
+ * true when it took it. what names the input in messages ("model.q8"). Returns 0 with *input
+ * set (*output NULL when absent), or the exit code after a usage error. */
+int dpuc_parse_in_out(const struct dpuc_cmd *self, int argc, char **argv, const char *what,
+                      int (*flag)(const char *arg, void *ctx), void *ctx, const char **input,
+                      const char **output);
+
+/* path with the first of old_exts it ends in replaced by new_ext (appended when none
+ * matches); NULL when out of memory. The caller frees it. */
+char *dpuc_swap_ext(const char *path, const char *const *old_exts, const char *new_ext);
+
 /* Reads a whole input file, or standard input for "-". The caller frees *data; it is
  * NUL-terminated one past *len. */
 int dpuc_read_input(const char *path, size_t max_bytes, uint8_t **data, size_t *len,
