@@ -13,3 +13,5 @@ dpu_add_unit_test(test_compile_sched_lowchan SOURCES ${COMPILE_SCHED_DIR}/test_l
                   LIBS compile_test_util)
 dpu_add_unit_test(test_compile_sched_isel_conv SOURCES ${COMPILE_SCHED_DIR}/test_isel_conv.c
                   LIBS compile_test_util)
+dpu_add_unit_test(test_compile_sched_order SOURCES ${COMPILE_SCHED_DIR}/test_order.c
+                  LIBS compile_test_util)

@@ -59,28 +59,44 @@ static uint64_t band_in_bytes(const struct lw_node *ln, int64_t bh, uint64_t pix
 /* Where tile k's input and output live in ACT: nbuf sets of (input, output), tile k in set
  * k % nbuf, so consecutive tiles use different bytes and can overlap. */
 struct tbufs {
-    uint64_t in_sz, out_sz;
+    uint64_t base, in_sz, out_sz;
     int nbuf;
 };
 
-static struct tbufs tile_bufs(const struct lw_ctx *c, const struct lw_node *ln, uint64_t pix,
+/* size units of a buffer of cap units for the next layer, aligned to align: after the
+ * previous layer's (*ring), or from 0 when they do not fit there. Consecutive layers then use
+ * different bytes as long as they fit together, so the next layer's loads (lw_order.c) need
+ * not wait for this layer to finish with the bytes. */
+static uint64_t ring_place(uint64_t *ring, uint64_t size, uint64_t cap, uint64_t align)
+{
+    uint64_t b = lw_round_up(*ring, align);
+    if (b + size > cap)
+        b = 0;
+    *ring = b + size;
+    return b;
+}
+
+/* The tile buffers of a layer: ring-placed in ACT (ring_place). */
+static struct tbufs tile_bufs(struct lw_ctx *c, const struct lw_node *ln, uint64_t pix,
                               uint64_t opix)
 {
     struct tbufs t;
     t.in_sz = lw_round_up(band_in_bytes(ln, ln->band, pix), c->R);
     t.out_sz = lw_round_up((uint64_t)ln->band * (uint64_t)ln->g.OW * opix, c->R);
     t.nbuf = ln->nbuf > 1 ? 2 : 1;
+    uint64_t total = (uint64_t)t.nbuf * (t.in_sz + (ln->fuse_add ? 2 : 1) * t.out_sz);
+    t.base = ring_place(&c->ring_act, total, c->p->act_buf_bytes, c->R);
     return t;
 }
 
 static uint64_t tin(const struct tbufs *t, uint64_t k)
 {
-    return (k % (uint64_t)t->nbuf) * t->in_sz;
+    return t->base + (k % (uint64_t)t->nbuf) * t->in_sz;
 }
 
 static uint64_t tout(const struct tbufs *t, uint64_t k)
 {
-    return (uint64_t)t->nbuf * t->in_sz + (k % (uint64_t)t->nbuf) * t->out_sz;
+    return t->base + (uint64_t)t->nbuf * t->in_sz + (k % (uint64_t)t->nbuf) * t->out_sz;
 }
 
 /* The band of a packed node (ln->pack): input rows r0..r1 of image img (dense in DDR, pixel
@@ -93,7 +109,8 @@ static uint64_t tout(const struct tbufs *t, uint64_t k)
  * buffers, one tile of output pixels per set, laid out like the output tile. */
 static uint64_t tskip(const struct tbufs *t, uint64_t k)
 {
-    return (uint64_t)t->nbuf * (t->in_sz + t->out_sz) + (k % (uint64_t)t->nbuf) * t->out_sz;
+    return t->base + (uint64_t)t->nbuf * (t->in_sz + t->out_sz) +
+           (k % (uint64_t)t->nbuf) * t->out_sz;
 }
 
 static void load_packed(struct lw_ctx *c, int node, const struct lw_tensor *x,
@@ -143,6 +160,16 @@ static void load_packed(struct lw_ctx *c, int node, const struct lw_tensor *x,
     }
 }
 
+/* Does each pixel of x start a pixel of the buffer it lives in (no Concat slice offset), so
+ * that whole pixels of it stay inside its buffer? */
+static bool whole_pixels(const struct lw_ctx *c, const struct lw_tensor *x)
+{
+    for (; x->alias >= 0; x = &c->tensors[x->alias])
+        if (x->alias_off)
+            return false;
+    return true;
+}
+
 static void load_band(struct lw_ctx *c, int node, const struct lw_tensor *x,
                       const struct lw_node *ln, int64_t img, int64_t oy0, int64_t bh, uint64_t pix,
                       int32_t zx, uint64_t sram)
@@ -153,7 +180,11 @@ static void load_band(struct lw_ctx *c, int node, const struct lw_tensor *x,
     LW_SET(c, i, load, buf, DPU_BUF_ACT);
     LW_SET(c, i, load, region, x->region);
     LW_SET(c, i, load, pad_value, zx);
-    LW_SET(c, i, load, bytes, g->C);
+    /* Whole pixels (the channel padding too) when they fit the tile's pixel and stay in the
+     * tensor's buffer (whole_pixels): the lanes beyond the channels meet zero weights (CONV)
+     * or are never saved (DWCONV), so what DDR holds there does not matter, and rows of
+     * whole pixels are one DDR run instead of one per pixel. */
+    LW_SET(c, i, load, bytes, !ln->pack && ps <= pix && whole_pixels(c, x) ? ps : (uint64_t)g->C);
     LW_SET(c, i, load, sram_col_stride, pix);
     LW_SET(c, i, load, sram_addr, sram);
     if (ln->flat) { /* the pixels a 1x1 kernel reads: every sh-th row, every sw-th column */
@@ -196,6 +227,11 @@ static void save_band(struct lw_ctx *c, int node, const struct lw_tensor *y,
                       uint64_t opix, int64_t bytes)
 {
     uint64_t ps = y->pstride;
+    /* Whole pixels of a tensor of its own (not a graph output, not a slice of a Concat): its
+     * channel padding in DDR is never read as channels, and whole pixels are one DDR run per
+     * row instead of one per pixel. */
+    if (!y->graph_out && y->alias < 0 && !y->in_place && ps <= opix && (int64_t)ps > bytes)
+        bytes = (int64_t)ps;
     dpu_insn *i = lw_new_insn(c, node, DPU_OP_SAVE);
     LW_SET(c, i, save, buf, DPU_SAVEBUF_ACT);
     LW_SET(c, i, save, region, y->region);
@@ -411,11 +447,12 @@ int lw_isel_conv(struct lw_ctx *c, size_t n)
     free(pk);
     free(rec);
 
-    /* Stationary weights and records alternate between the buffers' halves from layer to
-     * layer when they fit one, so the next layer's loads need not wait for this layer. */
+    /* Stationary weights and records are ring-placed (ring_place), so the next layers'
+     * loads need not wait for this layer. */
     uint64_t wgt = c->p->wgt_buf_bytes, prm = c->p->param_buf_records;
-    v.wbase = (wbytes <= wgt / 2 && n % 2) ? lw_round_up(wgt / 2, C) : 0;
-    v.pbase = (nco * C <= prm / 2 && n % 2) ? prm / 2 : 0;
+    v.wbase = ln->wgt_all ? ring_place(&c->ring_wgt, wbytes, wgt, R * C) : 0;
+    v.pbase =
+        ln->param_all ? ring_place(&c->ring_param, nco * C + (ln->fuse_add ? 2 : 0), prm, 1) : 0;
     if (ln->wgt_all)
         lw_load_flat(c, v.node, DPU_BUF_WGT, DPU_REGION_CONST, v.woff, wbytes, v.wbase,
                      (uint32_t)(R * C));
@@ -528,8 +565,8 @@ int lw_isel_dw(struct lw_ctx *c, size_t n)
     int node = (int)n;
     uint64_t wbytes = nvec * taps * R, wgt = c->p->wgt_buf_bytes;
     uint64_t prm = c->p->param_buf_records;
-    uint64_t wbase = (wbytes <= wgt / 2 && n % 2) ? lw_round_up(wgt / 2, R) : 0;
-    uint64_t pbase = (cpad <= prm / 2 && n % 2) ? prm / 2 : 0;
+    uint64_t wbase = ring_place(&c->ring_wgt, wbytes, wgt, R * c->C);
+    uint64_t pbase = ring_place(&c->ring_param, cpad, prm, 1);
     lw_load_flat(c, node, DPU_BUF_WGT, DPU_REGION_CONST, woff, wbytes, wbase, (uint32_t)R);
     lw_load_flat(c, node, DPU_BUF_PARAM, DPU_REGION_CONST, poff, cpad * 16, pbase * 16, 16);
     uint64_t wp = (uint64_t)(g->left + g->W + g->right);

@@ -122,6 +122,10 @@ struct lw_ctx {
     size_t ncst, cap_cst;
     uint64_t region_size[DPU_REGION_COUNT];
     struct dpu_program *prog;
+    /* isel_conv.c: where the next layer's tile buffers (ACT bytes), stationary weights (WGT
+     * bytes) and records (PARAM records) go: after the last layer's, from 0 when they do not
+     * fit there (ring placement, so consecutive layers touch different bytes). */
+    uint64_t ring_act, ring_wgt, ring_param;
 };
 
 /* Passes: each returns 0 or a negative dpu_err with ctx->d set. */
@@ -132,6 +136,29 @@ int lw_pass_tile(struct lw_ctx *c);
 int lw_pass_ddr(struct lw_ctx *c);
 int lw_pass_isel(struct lw_ctx *c);
 int lw_pass_schedule(struct lw_ctx *c);
+
+/* The spaces an instruction touches (pass_schedule.c): the on-chip buffers, then each DDR
+ * region. */
+enum {
+    LW_SP_ACT,
+    LW_SP_WGT,
+    LW_SP_PARAM,
+    LW_SP_ACC,
+    LW_SP_LUT,
+    LW_SP_DDR,
+    LW_SP_COUNT = LW_SP_DDR + DPU_REGION_COUNT
+};
+struct lw_acc {
+    int space;
+    uint64_t lo, hi; /* [lo, hi) */
+    bool write;
+};
+/* The access extents of in (at most 8; reads of CONST are left out: nothing writes it). */
+int lw_accesses(const struct lw_ctx *c, const dpu_insn *in, struct lw_acc *a);
+/* The engine running in, -1 for END. */
+int lw_engine_of(const dpu_insn *in);
+/* Reorders each accelerator step's instructions into a list schedule (lw_order.c). */
+void lw_order(struct lw_ctx *c);
 int lw_pass_emit(struct lw_ctx *c);
 
 /* The verifier run after every pass: checks each annotation of the stages reached. */

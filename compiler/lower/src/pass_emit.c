@@ -70,17 +70,45 @@ static int add_steps(struct lw_ctx *c)
         if (err)
             return err;
     }
-    for (size_t n = 0; n < g->nnodes; n++) {
-        const struct lw_node *ln = &c->nodes[n];
-        if (ln->kind == LW_CPU || ln->insn_count == 0) /* views, in-place concats */
-            continue;
-        struct dpu_prog_range r = {ln->insn_first, ln->insn_count};
-        int err = dpu_program_add_layer(c->prog, g->nodes[n].name, dpu_node_op_name(g->nodes[n].op),
-                                        &r, 1, c->d);
-        if (err)
-            return err;
+    /* A layer's instructions are the runs of instructions tagged with its node: pass isel
+     * may interleave consecutive layers (lw_order.c). */
+    size_t nruns = 0;
+    for (size_t i = 0; i < c->ninsns; i++)
+        if (c->insns[i].node >= 0 && (i == 0 || c->insns[i - 1].node != c->insns[i].node))
+            nruns++;
+    struct dpu_prog_range *runs = malloc((nruns ? nruns : 1) * sizeof *runs);
+    size_t *first = calloc(g->nnodes + 1, sizeof *first), *fill = NULL;
+    if (!runs || !first || !(fill = malloc((g->nnodes + 1) * sizeof *fill))) {
+        free(runs);
+        free(first);
+        return dpu_diag_set(c->d, DPU_E_NOMEM, "out of memory");
     }
-    return 0;
+    for (size_t i = 0; i < c->ninsns; i++) /* runs per node, then their start in runs[] */
+        if (c->insns[i].node >= 0 && (i == 0 || c->insns[i - 1].node != c->insns[i].node))
+            first[c->insns[i].node + 1]++;
+    for (size_t n = 0; n < g->nnodes; n++)
+        first[n + 1] += first[n];
+    memcpy(fill, first, (g->nnodes + 1) * sizeof *fill);
+    for (size_t i = 0; i < c->ninsns; i++) {
+        int n = c->insns[i].node;
+        if (n < 0)
+            continue;
+        if (i == 0 || c->insns[i - 1].node != n)
+            runs[fill[n]++] = (struct dpu_prog_range){i, 0};
+        runs[fill[n] - 1].count++;
+    }
+    int err = 0;
+    for (size_t n = 0; n < g->nnodes && !err; n++) {
+        const struct lw_node *ln = &c->nodes[n];
+        if (ln->kind == LW_CPU || first[n + 1] == first[n]) /* views, in-place concats */
+            continue;
+        err = dpu_program_add_layer(c->prog, g->nodes[n].name, dpu_node_op_name(g->nodes[n].op),
+                                    runs + first[n], first[n + 1] - first[n], c->d);
+    }
+    free(runs);
+    free(first);
+    free(fill);
+    return err;
 }
 
 int lw_pass_emit(struct lw_ctx *c)

@@ -1,5 +1,8 @@
 /* Pass isel: the instructions of every accelerator step, node by node, each step's segment
- * closed by its END; the CONST image (packed weights, PARAM records, tables) grows alongside. */
+ * closed by its END; the CONST image (packed weights, PARAM records, tables) grows alongside.
+ * Then each step's instructions are put in list-schedule order (lw_order.c), which may
+ * interleave consecutive layers; a node's insn_first/insn_count then span its instructions
+ * and those of others between them (pass emit gives each layer its runs). */
 #include "lower.h"
 
 int lw_pass_isel(struct lw_ctx *c)
@@ -48,5 +51,6 @@ int lw_pass_isel(struct lw_ctx *c)
         st->insn_count = c->ninsns - st->insn_first;
     }
     c->region_size[DPU_REGION_CONST] = c->ncst;
+    lw_order(c); /* layers interleaved where that is faster (lw_order.c) */
     return 0;
 }

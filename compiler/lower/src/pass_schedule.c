@@ -23,14 +23,7 @@
 
 #include "lower.h"
 
-enum { SP_ACT, SP_WGT, SP_PARAM, SP_ACC, SP_LUT, SP_DDR, SP_COUNT = SP_DDR + DPU_REGION_COUNT };
 #define NE DPU_ENGINE_COUNT
-
-struct acc {
-    int space;
-    uint64_t lo, hi; /* [lo, hi) */
-    bool write;
-};
 
 /* What the scheduler remembers of the bytes [lo, next segment's lo) of one space: the last
  * instruction that wrote them and, per engine, the last that read them since. That is all a
@@ -57,7 +50,7 @@ struct pair {
 
 struct sched {
     struct lw_ctx *c;
-    struct smap sp[SP_COUNT];
+    struct smap sp[LW_SP_COUNT];
     long *vc; /* per instruction of the segment, NE clocks (stream indices, -1 none) */
     long know[NE][NE];
     size_t *ord[NE]; /* instructions of each engine, in stream order */
@@ -67,7 +60,7 @@ struct sched {
     size_t base;
 };
 
-static int engine_of(const dpu_insn *i)
+int lw_engine_of(const dpu_insn *i)
 {
     switch (dpu_insn_get_opcode(i)) {
     case DPU_OP_LOAD:
@@ -93,13 +86,13 @@ static int buf_space(int buf)
 {
     switch (buf) {
     case DPU_BUF_ACT:
-        return SP_ACT;
+        return LW_SP_ACT;
     case DPU_BUF_WGT:
-        return SP_WGT;
+        return LW_SP_WGT;
     case DPU_BUF_PARAM:
-        return SP_PARAM;
+        return LW_SP_PARAM;
     default:
-        return SP_ACC;
+        return LW_SP_ACC;
     }
 }
 
@@ -111,11 +104,11 @@ static uint64_t box_end(uint64_t base, uint64_t rows, uint64_t rs, uint64_t cols
 }
 
 /* The access extents of instruction in; returns how many (at most 6). */
-static int accesses(const struct lw_ctx *c, const dpu_insn *in, struct acc *a)
+int lw_accesses(const struct lw_ctx *c, const dpu_insn *in, struct lw_acc *a)
 {
     uint64_t R = c->R, C = c->C, accb = 4 * (uint64_t)c->C;
     int n = 0;
-#define ADD(s, l, h, w) (a[n++] = (struct acc){(s), (l), (h), (w)})
+#define ADD(s, l, h, w) (a[n++] = (struct lw_acc){(s), (l), (h), (w)})
     switch (dpu_insn_get_opcode(in)) {
     case DPU_OP_LOAD: {
         uint64_t H = dpu_load_get_pad_top(in) + dpu_load_get_rows(in) + dpu_load_get_pad_bottom(in);
@@ -128,7 +121,7 @@ static int accesses(const struct lw_ctx *c, const dpu_insn *in, struct acc *a)
         int region = (int)dpu_load_get_region(in);
         if (region != DPU_REGION_CONST) {
             uint64_t o = dpu_load_get_ddr_off(in);
-            ADD(SP_DDR + region, o,
+            ADD(LW_SP_DDR + region, o,
                 box_end(o, dpu_load_get_rows(in), dpu_load_get_ddr_row_stride(in),
                         dpu_load_get_cols(in), dpu_load_get_ddr_col_stride(in),
                         dpu_load_get_bytes(in)),
@@ -144,7 +137,7 @@ static int accesses(const struct lw_ctx *c, const dpu_insn *in, struct acc *a)
             box_end(s, rows, dpu_save_get_sram_row_stride(in), cols,
                     dpu_save_get_sram_col_stride(in), nb),
             false);
-        ADD(SP_DDR + (int)dpu_save_get_region(in), o,
+        ADD(LW_SP_DDR + (int)dpu_save_get_region(in), o,
             box_end(o, rows, dpu_save_get_ddr_row_stride(in), cols, dpu_save_get_ddr_col_stride(in),
                     nb),
             true);
@@ -156,19 +149,19 @@ static int accesses(const struct lw_ctx *c, const dpu_insn *in, struct acc *a)
         uint64_t IY = (oh - 1) * dpu_conv_get_stride_h(in) + (kh - 1) * dpu_conv_get_dil_h(in);
         uint64_t IX = (ow - 1) * dpu_conv_get_stride_w(in) + (kw - 1) * dpu_conv_get_dil_w(in);
         uint64_t aa = dpu_conv_get_act_addr(in);
-        ADD(SP_ACT, aa,
+        ADD(LW_SP_ACT, aa,
             aa + IY * dpu_conv_get_act_row_stride(in) + IX * dpu_conv_get_act_col_stride(in) + R,
             false);
         uint64_t wa = dpu_conv_get_wgt_addr(in);
-        ADD(SP_WGT, wa, wa + kh * kw * R * C, false);
+        ADD(LW_SP_WGT, wa, wa + kh * kw * R * C, false);
         uint64_t e = dpu_conv_get_acc_addr(in);
-        ADD(SP_ACC, e * accb, (e + oh * ow) * accb, true);
+        ADD(LW_SP_ACC, e * accb, (e + oh * ow) * accb, true);
         if (dpu_conv_get_post(in)) {
             uint64_t p = dpu_conv_get_param_addr(in), o = dpu_conv_get_out_addr(in);
-            ADD(SP_PARAM, 16 * p, 16 * (p + C), false);
-            ADD(SP_ACT, o, o + (oh * ow - 1) * dpu_conv_get_out_pstride(in) + C, true);
+            ADD(LW_SP_PARAM, 16 * p, 16 * (p + C), false);
+            ADD(LW_SP_ACT, o, o + (oh * ow - 1) * dpu_conv_get_out_pstride(in) + C, true);
             if (dpu_conv_get_lut(in))
-                ADD(SP_LUT, 0, 1, false);
+                ADD(LW_SP_LUT, 0, 1, false);
         }
         break;
     }
@@ -183,23 +176,23 @@ static int accesses(const struct lw_ctx *c, const dpu_insn *in, struct acc *a)
         if (x1 > vl + dpu_pool_get_valid_w(in))
             x1 = vl + dpu_pool_get_valid_w(in);
         if (y1 > vt && x1 > vl)
-            ADD(SP_ACT, ia,
+            ADD(LW_SP_ACT, ia,
                 ia + (y1 - 1 - vt) * dpu_pool_get_in_row_stride(in) +
                     (x1 - 1 - vl) * dpu_pool_get_in_col_stride(in) + nv * R,
                 false);
         uint64_t o = dpu_pool_get_out_addr(in), p = dpu_pool_get_param_addr(in);
-        ADD(SP_ACT, o, o + (oh * ow - 1) * dpu_pool_get_out_pstride(in) + nv * R, true);
-        ADD(SP_PARAM, 16 * p, 16 * (p + 1), false);
+        ADD(LW_SP_ACT, o, o + (oh * ow - 1) * dpu_pool_get_out_pstride(in) + nv * R, true);
+        ADD(LW_SP_PARAM, 16 * p, 16 * (p + 1), false);
         break;
     }
     case DPU_OP_ELTW: {
         uint64_t len = dpu_eltw_get_len(in), p = dpu_eltw_get_param_addr(in);
-        ADD(SP_ACT, dpu_eltw_get_a_addr(in), dpu_eltw_get_a_addr(in) + len, false);
-        ADD(SP_ACT, dpu_eltw_get_b_addr(in), dpu_eltw_get_b_addr(in) + len, false);
-        ADD(SP_ACT, dpu_eltw_get_out_addr(in), dpu_eltw_get_out_addr(in) + len, true);
-        ADD(SP_PARAM, 16 * p, 16 * (p + 2), false);
+        ADD(LW_SP_ACT, dpu_eltw_get_a_addr(in), dpu_eltw_get_a_addr(in) + len, false);
+        ADD(LW_SP_ACT, dpu_eltw_get_b_addr(in), dpu_eltw_get_b_addr(in) + len, false);
+        ADD(LW_SP_ACT, dpu_eltw_get_out_addr(in), dpu_eltw_get_out_addr(in) + len, true);
+        ADD(LW_SP_PARAM, 16 * p, 16 * (p + 2), false);
         if (dpu_eltw_get_lut(in))
-            ADD(SP_LUT, 0, 1, false);
+            ADD(LW_SP_LUT, 0, 1, false);
         break;
     }
     case DPU_OP_DWCONV: {
@@ -208,30 +201,30 @@ static int accesses(const struct lw_ctx *c, const dpu_insn *in, struct acc *a)
         uint64_t nv = dpu_dwconv_get_nvec(in), aa = dpu_dwconv_get_act_addr(in);
         uint64_t IY = (oh - 1) * dpu_dwconv_get_stride_h(in) + (kh - 1) * dpu_dwconv_get_dil_h(in);
         uint64_t IX = (ow - 1) * dpu_dwconv_get_stride_w(in) + (kw - 1) * dpu_dwconv_get_dil_w(in);
-        ADD(SP_ACT, aa,
+        ADD(LW_SP_ACT, aa,
             aa + IY * dpu_dwconv_get_act_row_stride(in) + IX * dpu_dwconv_get_act_col_stride(in) +
                 nv * R,
             false);
         uint64_t wa = dpu_dwconv_get_wgt_addr(in), p = dpu_dwconv_get_param_addr(in);
-        ADD(SP_WGT, wa, wa + nv * kh * kw * R, false);
-        ADD(SP_PARAM, 16 * p, 16 * (p + nv * R), false);
+        ADD(LW_SP_WGT, wa, wa + nv * kh * kw * R, false);
+        ADD(LW_SP_PARAM, 16 * p, 16 * (p + nv * R), false);
         uint64_t o = dpu_dwconv_get_out_addr(in);
-        ADD(SP_ACT, o, o + (oh * ow - 1) * dpu_dwconv_get_out_pstride(in) + nv * R, true);
+        ADD(LW_SP_ACT, o, o + (oh * ow - 1) * dpu_dwconv_get_out_pstride(in) + nv * R, true);
         if (dpu_dwconv_get_lut(in))
-            ADD(SP_LUT, 0, 1, false);
+            ADD(LW_SP_LUT, 0, 1, false);
         break;
     }
     case DPU_OP_LUTLD: {
         uint64_t s = dpu_lutld_get_src_addr(in);
-        ADD(SP_ACT, s, s + DPU_LUT_ENTRIES, false);
-        ADD(SP_LUT, 0, 1, true);
+        ADD(LW_SP_ACT, s, s + DPU_LUT_ENTRIES, false);
+        ADD(LW_SP_LUT, 0, 1, true);
         break;
     }
     case DPU_OP_LUT: {
         uint64_t len = dpu_lut_get_len(in);
-        ADD(SP_ACT, dpu_lut_get_in_addr(in), dpu_lut_get_in_addr(in) + len, false);
-        ADD(SP_ACT, dpu_lut_get_out_addr(in), dpu_lut_get_out_addr(in) + len, true);
-        ADD(SP_LUT, 0, 1, false);
+        ADD(LW_SP_ACT, dpu_lut_get_in_addr(in), dpu_lut_get_in_addr(in) + len, false);
+        ADD(LW_SP_ACT, dpu_lut_get_out_addr(in), dpu_lut_get_out_addr(in) + len, true);
+        ADD(LW_SP_LUT, 0, 1, false);
         break;
     }
     default:
@@ -293,7 +286,7 @@ static void smap_reset(const struct lw_ctx *c, struct smap *m)
 }
 
 /* The latest instruction per engine (other than b) that access x of engine b conflicts with. */
-static void conflicts(const struct smap *m, const struct acc *x, int b, long *need)
+static void conflicts(const struct smap *m, const struct lw_acc *x, int b, long *need)
 {
     for (size_t k = seg_find(m, x->lo); k < m->n && m->v[k].lo < x->hi; k++) {
         const struct seg *g = &m->v[k];
@@ -307,7 +300,7 @@ static void conflicts(const struct smap *m, const struct acc *x, int b, long *ne
 }
 
 /* Records access x of instruction j (engine b). */
-static void record(const struct lw_ctx *c, struct smap *m, const struct acc *x, size_t j, int b)
+static void record(const struct lw_ctx *c, struct smap *m, const struct lw_acc *x, size_t j, int b)
 {
     size_t a = seg_split(c, m, x->lo);
     size_t z = x->hi == UINT64_MAX ? m->n : seg_split(c, m, x->hi);
@@ -399,20 +392,20 @@ static void schedule_segment(struct sched *s, size_t first, size_t count)
         for (int b = 0; b < NE; b++)
             s->know[a][b] = -1, s->npend[a][b] = 0;
     }
-    for (int sp = 0; sp < SP_COUNT; sp++)
+    for (int sp = 0; sp < LW_SP_COUNT; sp++)
         smap_reset(c, &s->sp[sp]);
     for (size_t j = first; j < first + count; j++) {
-        int e = engine_of(&c->insns[j].in);
+        int e = lw_engine_of(&c->insns[j].in);
         if (e >= 0)
             s->ord[e][s->nord[e]++] = j;
     }
     for (size_t j = first; j < first + count; j++) {
         dpu_insn *in = &c->insns[j].in;
-        int b = engine_of(in);
+        int b = lw_engine_of(in);
         if (b < 0)
             continue;
-        struct acc a[8];
-        int na = accesses(c, in, a);
+        struct lw_acc a[8];
+        int na = lw_accesses(c, in, a);
         long need[NE];
         for (int e = 0; e < NE; e++)
             need[e] = -1;
@@ -463,7 +456,7 @@ int lw_pass_schedule(struct lw_ctx *c)
         for (int b = 0; b < NE; b++)
             free(s.pend[e][b]);
     }
-    for (int sp = 0; sp < SP_COUNT; sp++)
+    for (int sp = 0; sp < LW_SP_COUNT; sp++)
         free(s.sp[sp].v);
     return 0;
 }

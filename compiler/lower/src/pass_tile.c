@@ -3,7 +3,8 @@
  * of ACT, so that LOAD fills tile k+1 and SAVE drains tile k-1 while tile k computes) and
  * keeps the one with the smallest estimated time under the timing model (lw_cost.c):
  *
- *   two sets:  load(0) + wload + sum_k max(compute(k), load(k+1) + wstream, save(k-1)) + save(n-1)
+ *   two sets:  load(0) + wload + sum_k max(compute(k), load(k+1) + wstream + save(k-1)) + save(n-1)
+ *              (LOAD and SAVE share the one DDR channel)
  *   one set:   wload + sum_k (load(k) + wstream + compute(k) + save(k))
  *
  * Bigger bands mean fewer tiles, fewer halo rows loaded twice and fewer, longer CONVs; smaller
@@ -24,6 +25,8 @@ static uint64_t div_up(uint64_t a, uint64_t b)
 
 /* Input channels of a CONV tap group in the flat form. */
 #define FLAT_MAX_TAPS 15
+/* Percent of estimated time a taller band may cost over the fastest one. */
+#define BAND_SLACK 3
 /* Pixels of one flat CONV (its ow field). */
 #define FLAT_MAX_PIX 1023
 
@@ -92,11 +95,21 @@ static uint64_t conv_cost(const struct est *e, int64_t bh)
     return e->nco * t;
 }
 
-/* MISC time of a depthwise or pooling tile: every window position of every vector. */
+/* MISC time of a depthwise or pooling tile (docs/architecture.md): POOL one window position
+ * per cycle; DWCONV per vector and output row the larger of its ACT reads (kw for the first
+ * pixel, then the n_new columns each step adds, per kernel row) and its multiplies
+ * (ceil(kw/3) per kernel row and pixel), plus the first filter load. */
 static uint64_t misc_cost(const struct est *e, int64_t bh)
 {
     const struct lw_geom *g = &e->g;
-    return (uint64_t)bh * (uint64_t)g->OW * (e->pix / e->c->R) * e->taps + 3;
+    uint64_t nvec = e->pix / e->c->R, ow = (uint64_t)g->OW, kh = (uint64_t)g->kh;
+    uint64_t kw = (uint64_t)g->kw;
+    if (e->ln->kind != LW_DW)
+        return (uint64_t)bh * ow * nvec * e->taps + 3;
+    uint64_t sw = (uint64_t)g->sw, dw = (uint64_t)g->dw;
+    uint64_t n_new = sw % dw == 0 && sw / dw < kw ? sw / dw : kw;
+    uint64_t reads = kw + (ow - 1) * n_new, mults = ow * div_up(kw, 3);
+    return kh * kw + (uint64_t)bh * nvec * kh * (reads > mults ? reads : mults) + 3;
 }
 
 static uint64_t estimate(const struct est *e, int64_t bh, int nbuf, uint64_t wonce,
@@ -119,8 +132,10 @@ static uint64_t estimate(const struct est *e, int64_t bh, int nbuf, uint64_t won
                 t += ld;
             int64_t nx = oy0 + bh < g->OH ? oy0 + bh : 0; /* next tile's load, approximately */
             uint64_t nld = k + 1 < tiles ? load_cost(e, bh, nx) + skip_cost(e, bh) : 0;
-            uint64_t m = comp > nld + wstream ? comp : nld + wstream;
-            t += m > prev_save ? m : prev_save;
+            /* LOAD and SAVE share the one DDR channel: the next load, the streamed
+             * weights and the previous save take turns on it while this tile computes. */
+            uint64_t ddr = nld + wstream + prev_save;
+            t += comp > ddr ? comp : ddr;
             prev_save = sv;
         }
     }
@@ -173,6 +188,16 @@ static void plan_windowed(struct lw_ctx *c, size_t n)
             uint64_t t = estimate(&e, bh, nbuf, wonce, wstream);
             if (t < best)
                 best = t, ln->band = (int)bh, ln->nbuf = nbuf;
+        }
+    }
+    /* The tallest double-buffered band within BAND_SLACK of the best: fewer halo rows loaded
+     * twice leave the shared DDR channel to the layers that run alongside (lw_order.c). */
+    for (int64_t bh = hi; bh > ln->band && ln->nbuf == 2 && ln->kind == LW_DW; bh--) {
+        if (!lw_band_fits(c, ln, bh, 2, why, sizeof why))
+            continue;
+        if (estimate(&e, bh, 2, wonce, wstream) * 100 <= best * (100 + BAND_SLACK)) {
+            ln->band = (int)bh;
+            break;
         }
     }
     if (ln->band < 1 && ln->flat) { /* cannot happen: flat needs less than the general form */
