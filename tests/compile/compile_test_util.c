@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include "compile_test_util.h"
 
 #include <math.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 
 #include "dpu/compile.h"
+#include "dpu/preset.h"
 #include "dpu/ref.h"
 #include "dpu/runtime.h"
 #include "dpu/sim.h"
@@ -388,4 +390,27 @@ int ct_rt_cpu_ops(const struct dpu_rt *rt, const char *allowed, char *msg, size_
         }
     }
     return 0;
+}
+
+char *ct_dump_after(struct dpu_graph *g, const char *preset, const char *pass)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    struct dpu_compile_opts o = {0};
+    o.preset = dpu_preset_find(preset);
+    o.no_cpu_fallback = true;
+    o.dump_after = pass;
+    o.dump = f;
+    struct dpu_program p;
+    struct dpu_diag d;
+    dpu_diag_clear(&d);
+    int err = dpu_compile(g, &o, &p, &d);
+    fclose(f);
+    if (err)
+        print_error("%s\n", d.msg);
+    assert_int_equal(err, 0);
+    dpu_program_free(&p);
+    return buf;
 }

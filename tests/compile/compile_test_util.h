@@ -34,6 +34,10 @@ int ct_unary(struct dpu_graph *g, const char *name, int op, int x);
 
 /* Compiles g for preset, requires one accelerator step, runs it on random inputs and compares
  * every output with the reference interpreter; prints seed and what on a mismatch. */
+/* Compiles g for preset with --no-cpu-fallback and returns the IR dump after pass (the
+ * caller frees it); fails the test, printing the compiler's message, when compiling fails. */
+char *ct_dump_after(struct dpu_graph *g, const char *preset, const char *pass);
+
 void ct_check(struct dpu_graph *g, const char *preset, uint64_t seed, const char *what);
 
 /* ---- through the runtime (dpu/runtime.h) --------------------------------------------- */

@@ -1,6 +1,5 @@
 /* Convolution instruction selection corner cases (compiler/lower/src/isel_conv.c), compiled
  * and run on dpusim, bytewise against the reference interpreter. */
-#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,22 +18,7 @@
 /* Does pass isel give node `name` no instructions of its own (fused into another)? */
 static bool no_insns(struct dpu_graph *g, const char *preset, const char *name)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    assert_non_null(f);
-    struct dpu_compile_opts o = {0};
-    o.preset = dpu_preset_find(preset);
-    o.no_cpu_fallback = true;
-    o.dump_after = "isel";
-    o.dump = f;
-    struct dpu_program p;
-    struct dpu_diag d;
-    dpu_diag_clear(&d);
-    int err = dpu_compile(g, &o, &p, &d);
-    fclose(f);
-    assert_int_equal(err, 0);
-    dpu_program_free(&p);
+    char *buf = ct_dump_after(g, preset, "isel");
     char pat[80];
     snprintf(pat, sizeof pat, "'%s' (", name);
     bool none = false;

@@ -4,7 +4,6 @@
  * graph input, a convolution or a max pool, sometimes read by two packed convolutions) are
  * compiled, run on dpusim through ct_check and compared byte for byte with the reference
  * interpreter; the dump after pass tile tells whether the nodes were packed. */
-#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,24 +22,7 @@
 /* How many nodes of g whose name starts with prefix pass tile marks as packed on preset. */
 static int packed_nodes(struct dpu_graph *g, const char *preset, const char *prefix)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    assert_non_null(f);
-    struct dpu_compile_opts o = {0};
-    o.preset = dpu_preset_find(preset);
-    o.no_cpu_fallback = true;
-    o.dump_after = "tile";
-    o.dump = f;
-    struct dpu_program p;
-    struct dpu_diag d;
-    dpu_diag_clear(&d);
-    int err = dpu_compile(g, &o, &p, &d);
-    fclose(f);
-    if (err)
-        print_error("%s\n", d.msg);
-    assert_int_equal(err, 0);
-    dpu_program_free(&p);
+    char *buf = ct_dump_after(g, preset, "tile");
     int n = 0;
     char pat[64];
     snprintf(pat, sizeof pat, "'%s", prefix);
