@@ -197,6 +197,13 @@ static int check_bindings(const struct dpu_program *p, size_t step, const char *
                                 "plan step %zu (cpu): %s binding %zu names tensor %" PRIu32
                                 ", but the program has %zu tensors",
                                 step, dir, k, idx[k], p->ntensors);
+        /* CONST is read-only at run time (the runtime loads it once; the accelerator refuses
+         * to SAVE there): a CPU step must not write into it. */
+        if (dir[0] == 'o' && p->tensors[idx[k]].region == DPU_REGION_CONST)
+            return dpu_diag_set(d, DPU_E_INVALID,
+                                "plan step %zu (cpu): output binding %zu writes tensor %" PRIu32
+                                " '%s' in region CONST, which is read-only at run time",
+                                step, k, idx[k], p->tensors[idx[k]].name);
     }
     return DPU_OK;
 }

@@ -205,15 +205,13 @@ int dpu_rt_run(struct dpu_rt *rt, const struct dpu_tensor *inputs, size_t ninput
     if (noutputs != want)
         return dpu_diag_set(d, DPU_E_MISMATCH, "the program has %zu outputs, room for %zu given",
                             want, noutputs);
-    /* Every run starts from the loaded state: CONST as in the program, the rest zeroed. */
-    for (int r = 0; r < DPU_REGION_COUNT; r++) {
-        if (!rt->region[r])
-            continue;
-        if (r == DPU_REGION_CONST)
-            memcpy(rt->region[r], rt->program->const_data, (size_t)rt->program->region_size[r]);
-        else
+    /* Every run starts from the loaded state: INPUT, OUTPUT and SCRATCH zeroed. CONST keeps
+     * what dpu_rt_load copied from the program: nothing writes it (validation refuses a SAVE
+     * into CONST, and CPU steps write only their tensors, none of which lives there), and
+     * copying it again cost ~3% of a ResNet-50 run. */
+    for (int r = 0; r < DPU_REGION_COUNT; r++)
+        if (rt->region[r] && r != DPU_REGION_CONST)
             memset(rt->region[r], 0, (size_t)rt->program->region_size[r]);
-    }
     int err = write_inputs(rt, inputs, ninputs, d);
     if (!err)
         err = run_steps(rt, d);

@@ -262,6 +262,17 @@ static void test_steps_and_layers(void **state)
     expect(&p, NULL, DPU_E_INVALID, "plan step 0 (cpu): binds no output", NULL);
     p.steps[0].n_outputs = 1;
 
+    /* A CPU step writing into CONST (read-only at run time: the runtime loads it once). */
+    struct dpu_prog_tensor *t0 = &p.tensors[p.steps[0].outputs[0]];
+    int region0 = t0->region;
+    uint64_t off0 = t0->offset;
+    t0->region = DPU_REGION_CONST;
+    t0->offset = 0;
+    expect(&p, NULL, DPU_E_INVALID, "plan step 0 (cpu): output binding 0", "region CONST",
+           "read-only", NULL);
+    t0->region = region0;
+    t0->offset = off0;
+
     p.layers[1].ranges[1].count = 10;
     expect(&p, NULL, DPU_E_RANGE, "layer 1 'conv1' (Conv): range 1", "outside the 6-instruction",
            NULL);
