@@ -80,7 +80,11 @@ static int read_pbs(const char *setdir, const char *stem, size_t n, struct dpu_t
 {
     for (size_t k = 0; k < n; k++) {
         char path[4096], name[256];
-        snprintf(path, sizeof(path), "%s/%s_%zu.pb", setdir, stem, k);
+        int len = snprintf(path, sizeof(path), "%s/%s_%zu.pb", setdir, stem, k);
+        if (len < 0 || (size_t)len >= sizeof(path)) {
+            verdict(res, CONF_ERROR, "path of %s_%zu.pb too long", stem, k);
+            return -1;
+        }
         struct dpu_diag d;
         dpu_diag_clear(&d);
         if (dpu_onnx_read_tensor_pb(path, &t[k], name, sizeof(name), &d) != 0) {

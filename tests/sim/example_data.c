@@ -22,10 +22,12 @@ dpu_insn *ex_load_program(const char *name, size_t *count)
 
 void ex_conv3x3_model(struct ex_conv3x3 *m)
 {
-    for (int i = 0; i < 75; i++)
-        (&m->x[0][0][0])[i] = (int8_t)((i * 37 + 11) % 256 - 128);
-    for (int i = 0; i < 108; i++)
-        (&m->w[0][0][0][0])[i] = (int8_t)((i * 53 + 7) % 255 - 127);
+    /* Filled as flat byte arrays (the element order is the arrays' own). */
+    int8_t *x = (int8_t *)m->x, *w = (int8_t *)m->w;
+    for (int i = 0; i < (int)sizeof m->x; i++)
+        x[i] = (int8_t)((i * 37 + 11) % 256 - 128);
+    for (int i = 0; i < (int)sizeof m->w; i++)
+        w[i] = (int8_t)((i * 53 + 7) % 255 - 127);
     for (int c = 0; c < 4; c++) {
         m->bias[c] = 1000 * c - 1500;
         m->M[c] = 1395864371 + 1000003 * c;
