@@ -231,8 +231,10 @@ static void roofline_panel(FILE *f, const struct timing_report *r)
             x0 + 16, y0 + 62.0);
     text(f, x0 + 28, y0 + 72, "start", 12, NULL, "whole model");
     if (hidden) {
-        snprintf(s, sizeof s, "%zu layer%s without MACs not shown", hidden, hidden == 1 ? "" : "s");
-        text(f, x0 + 10, y0 + 96, "start", 11, " fill=\"#555\"", s);
+        /* Bottom right, clear of the legend and the DDR roof's label. */
+        snprintf(s, sizeof s, "%zu layer%s not shown (no MACs, or no cycles of their own)", hidden,
+                 hidden == 1 ? "" : "s");
+        text(f, x1 - 6, y1 - 8, "end", 11, " fill=\"#555\"", s);
     }
 }
 
