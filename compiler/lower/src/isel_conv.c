@@ -374,27 +374,14 @@ static void emit_convs(struct cv *v, uint64_t b, uint64_t k0, uint64_t k1, uint6
                 LW_SET(c, i, conv, act_row_stride, v->R);
             } else {
                 uint64_t wp = (uint64_t)(g->left + g->W + g->right);
-                LW_SET(c, i, conv, kh, g->kh);
-                LW_SET(c, i, conv, kw, g->kw);
-                LW_SET(c, i, conv, stride_h, g->sh);
-                LW_SET(c, i, conv, stride_w, g->sw);
-                LW_SET(c, i, conv, dil_h, g->dh);
-                LW_SET(c, i, conv, dil_w, g->dw);
-                LW_SET(c, i, conv, oh, bh);
-                LW_SET(c, i, conv, ow, g->OW);
+                lw_conv_set_window(c, i, g, bh);
                 LW_SET(c, i, conv, act_addr, in + k * v->R);
                 LW_SET(c, i, conv, act_col_stride, v->pix);
                 LW_SET(c, i, conv, act_row_stride, wp * v->pix);
             }
             LW_SET(c, i, conv, acc_addr, p0);
             if (k + kn == v->nci) {
-                LW_SET(c, i, conv, post, 1);
-                LW_SET(c, i, conv, param_addr, param);
-                LW_SET(c, i, conv, out_zp, v->qp.zy);
-                LW_SET(c, i, conv, out_addr, out + p0 * v->opix + b * v->C);
-                LW_SET(c, i, conv, out_pstride, v->opix);
-                LW_SET(c, i, conv, clamp_lo, v->qp.lo);
-                LW_SET(c, i, conv, clamp_hi, v->qp.hi);
+                lw_conv_set_post(c, i, param, &v->qp, out + p0 * v->opix + b * v->C, v->opix);
             }
         }
     }

@@ -155,27 +155,14 @@ static void convs(struct lw_ctx *c, int node, const struct grp *G, int64_t j, in
             }
             dpu_insn *i = lw_new_insn(c, node, DPU_OP_CONV);
             LW_SET(c, i, conv, accumulate, k > 0);
-            LW_SET(c, i, conv, kh, g->kh);
-            LW_SET(c, i, conv, kw, g->kw);
-            LW_SET(c, i, conv, stride_h, g->sh);
-            LW_SET(c, i, conv, stride_w, g->sw);
-            LW_SET(c, i, conv, dil_h, g->dh);
-            LW_SET(c, i, conv, dil_w, g->dw);
-            LW_SET(c, i, conv, oh, bh);
-            LW_SET(c, i, conv, ow, g->OW);
+            lw_conv_set_window(c, i, g, bh);
             LW_SET(c, i, conv, act_addr, k * R);
             LW_SET(c, i, conv, act_col_stride, G->pix);
             LW_SET(c, i, conv, act_row_stride, G->wp * G->pix);
             LW_SET(c, i, conv, wgt_addr, waddr);
             LW_SET(c, i, conv, acc_addr, 0);
             if (k == G->nci - 1) {
-                LW_SET(c, i, conv, post, 1);
-                LW_SET(c, i, conv, param_addr, G->param_all ? b * C : 0);
-                LW_SET(c, i, conv, out_zp, qp->zy);
-                LW_SET(c, i, conv, out_addr, G->obase + b * C);
-                LW_SET(c, i, conv, out_pstride, G->opix);
-                LW_SET(c, i, conv, clamp_lo, qp->lo);
-                LW_SET(c, i, conv, clamp_hi, qp->hi);
+                lw_conv_set_post(c, i, G->param_all ? b * C : 0, qp, G->obase + b * C, G->opix);
             }
         }
     }

@@ -220,6 +220,14 @@ void lw_load_flat(struct lw_ctx *c, int node, int buf, int region, uint64_t off,
 void lw_save_flat(struct lw_ctx *c, int node, int region, uint64_t off, uint64_t len, uint64_t sram,
                   uint32_t unit);
 
+/* The CONV fields of the window: g's kernel, strides and dilations over bh output rows of g->OW
+ * pixels. */
+void lw_conv_set_window(struct lw_ctx *c, dpu_insn *i, const struct lw_geom *g, int64_t bh);
+/* The post-processing fields of the last CONV of an output block: PARAM records at param,
+ * output at out_addr with pixel stride opix, qp's zero point and clamp. */
+void lw_conv_set_post(struct lw_ctx *c, dpu_insn *i, uint64_t param, const struct dpu_qp_conv *qp,
+                      uint64_t out_addr, uint64_t opix);
+
 /* Instruction selection per kind (isel_*.c). */
 int lw_isel_conv(struct lw_ctx *c, size_t n);
 int lw_isel_dw(struct lw_ctx *c, size_t n);

@@ -97,3 +97,27 @@ void lw_save_flat(struct lw_ctx *c, int node, int region, uint64_t off, uint64_t
         done += rows * unit;
     }
 }
+
+void lw_conv_set_window(struct lw_ctx *c, dpu_insn *i, const struct lw_geom *g, int64_t bh)
+{
+    LW_SET(c, i, conv, kh, g->kh);
+    LW_SET(c, i, conv, kw, g->kw);
+    LW_SET(c, i, conv, stride_h, g->sh);
+    LW_SET(c, i, conv, stride_w, g->sw);
+    LW_SET(c, i, conv, dil_h, g->dh);
+    LW_SET(c, i, conv, dil_w, g->dw);
+    LW_SET(c, i, conv, oh, bh);
+    LW_SET(c, i, conv, ow, g->OW);
+}
+
+void lw_conv_set_post(struct lw_ctx *c, dpu_insn *i, uint64_t param, const struct dpu_qp_conv *qp,
+                      uint64_t out_addr, uint64_t opix)
+{
+    LW_SET(c, i, conv, post, 1);
+    LW_SET(c, i, conv, param_addr, param);
+    LW_SET(c, i, conv, out_zp, qp->zy);
+    LW_SET(c, i, conv, out_addr, out_addr);
+    LW_SET(c, i, conv, out_pstride, opix);
+    LW_SET(c, i, conv, clamp_lo, qp->lo);
+    LW_SET(c, i, conv, clamp_hi, qp->hi);
+}
