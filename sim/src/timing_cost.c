@@ -54,16 +54,20 @@ static uint64_t xfer(const struct dpu_timing_consts *k, uint64_t n)
     return max64(ceil_div(n * k->clock_mhz, k->ddr_mbps), ceil_div(n, k->bus_bytes));
 }
 
-/* n runs of len contiguous bytes each, cut from their start into bursts. */
+uint64_t dpu_timing_run_cycles(const struct dpu_timing_consts *k, uint64_t len)
+{
+    uint64_t full = len / k->burst, rem = len % k->burst;
+    return full * xfer(k, k->burst) + (rem ? xfer(k, rem) : 0);
+}
+
+/* n runs of len contiguous bytes each. */
 static void add_runs(const struct dpu_timing_consts *k, uint64_t n, uint64_t len, uint64_t *cycles,
                      uint64_t *bursts)
 {
     if (!n || !len)
         return;
-    uint64_t full = len / k->burst, rem = len % k->burst;
-    uint64_t per = full * xfer(k, k->burst) + (rem ? xfer(k, rem) : 0);
-    *cycles += n * per;
-    *bursts += n * (full + (rem ? 1 : 0));
+    *cycles += n * dpu_timing_run_cycles(k, len);
+    *bursts += n * (len / k->burst + (len % k->burst ? 1 : 0));
 }
 
 uint64_t dpu_timing_ddr_cycles(const struct dpu_timing_consts *k, uint64_t rows, uint64_t cols,
@@ -118,18 +122,24 @@ static void save_cost(const struct dpu_timing_consts *k, const dpu_insn *in,
     c->ddr_write = rows * cols * bytes;
 }
 
+uint64_t dpu_timing_conv_cycles(const struct dpu_timing_consts *k, uint64_t T, uint64_t P,
+                                bool post)
+{
+    uint64_t R = k->R, C = k->C;
+    return R                               /* first tap's weight preload */
+           + T * P                         /* one pixel vector per cycle per tap */
+           + (T - 1) * (P < R ? R - P : 0) /* later preloads not hidden */
+           + (R + C - 1)                   /* fill and drain, once */
+           + (post ? k->d_post : 0);
+}
+
 static void conv_cost(const struct dpu_timing_consts *k, const dpu_insn *in,
                       struct dpu_timing_cost *c)
 {
-    uint64_t R = k->R, C = k->C;
     uint64_t P = dpu_conv_get_oh(in) * dpu_conv_get_ow(in);
     uint64_t T = dpu_conv_get_kh(in) * dpu_conv_get_kw(in);
-    c->cycles = R                               /* first tap's weight preload */
-                + T * P                         /* one pixel vector per cycle per tap */
-                + (T - 1) * (P < R ? R - P : 0) /* later preloads not hidden */
-                + (R + C - 1)                   /* fill and drain, once */
-                + (dpu_conv_get_post(in) ? k->d_post : 0);
-    c->issued_macs = T * P * R * C;
+    c->cycles = dpu_timing_conv_cycles(k, T, P, dpu_conv_get_post(in));
+    c->issued_macs = T * P * (uint64_t)k->R * k->C;
 }
 
 /* DWCONV on the MISC engine (docs/architecture.md, "The MISC engine"): for each vector v (its
@@ -139,16 +149,28 @@ static void conv_cost(const struct dpu_timing_consts *k, const dpu_insn *in,
  * and the single ACT read port brings in kw vectors per kernel row for the first pixel of a
  * row and n_new for each next one. Reads of the next pixel overlap the multiplies of this
  * one, so a row costs the larger of the two. */
+uint64_t dpu_timing_dwconv_cycles(const struct dpu_timing_consts *k, uint64_t kh, uint64_t kw,
+                                  uint64_t oh, uint64_t ow, uint64_t nvec, uint64_t sw, uint64_t dw)
+{
+    uint64_t n_new = sw % dw == 0 && sw / dw < kw ? sw / dw : kw;
+    uint64_t reads = kw + (ow - 1) * n_new, mults = ow * ceil_div(kw, k->dw_taps);
+    return kh * kw + oh * nvec * kh * max64(reads, mults) + k->d_misc;
+}
+
+uint64_t dpu_timing_pool_cycles(const struct dpu_timing_consts *k, uint64_t oh, uint64_t ow,
+                                uint64_t nvec, uint64_t kh, uint64_t kw)
+{
+    return oh * ow * nvec * kh * kw + k->d_misc;
+}
+
 static void dwconv_cost(const struct dpu_timing_consts *k, const dpu_insn *in,
                         struct dpu_timing_cost *c)
 {
     uint64_t kh = dpu_dwconv_get_kh(in), kw = dpu_dwconv_get_kw(in);
     uint64_t oh = dpu_dwconv_get_oh(in), ow = dpu_dwconv_get_ow(in);
     uint64_t nvec = dpu_dwconv_get_nvec(in);
-    uint64_t sw = dpu_dwconv_get_stride_w(in), dw = dpu_dwconv_get_dil_w(in);
-    uint64_t n_new = sw % dw == 0 && sw / dw < kw ? sw / dw : kw;
-    uint64_t reads = kw + (ow - 1) * n_new, mults = ow * ceil_div(kw, k->dw_taps);
-    c->cycles = kh * kw + oh * nvec * kh * max64(reads, mults) + k->d_misc;
+    c->cycles = dpu_timing_dwconv_cycles(k, kh, kw, oh, ow, nvec, dpu_dwconv_get_stride_w(in),
+                                         dpu_dwconv_get_dil_w(in));
     c->issued_macs = oh * ow * nvec * kh * kw * k->R;
 }
 
@@ -167,12 +189,11 @@ void dpu_timing_cost_of(const struct dpu_timing_consts *k, const dpu_insn *in,
     case DPU_OP_CONV:
         conv_cost(k, in, c);
         break;
-    case DPU_OP_POOL: {
-        uint64_t n = dpu_pool_get_oh(in) * dpu_pool_get_ow(in) * dpu_pool_get_nvec(in) *
-                     dpu_pool_get_kh(in) * dpu_pool_get_kw(in);
-        c->cycles = n + k->d_misc;
+    case DPU_OP_POOL:
+        c->cycles =
+            dpu_timing_pool_cycles(k, dpu_pool_get_oh(in), dpu_pool_get_ow(in),
+                                   dpu_pool_get_nvec(in), dpu_pool_get_kh(in), dpu_pool_get_kw(in));
         break;
-    }
     case DPU_OP_DWCONV:
         dwconv_cost(k, in, c);
         break;

@@ -80,6 +80,7 @@ int dpu_compile(struct dpu_graph *g, const struct dpu_compile_opts *opts, struct
     memset(&c, 0, sizeof c);
     c.g = g, c.p = opts->preset, c.o = opts, c.d = d, c.prog = out;
     c.R = opts->preset->array_rows, c.C = opts->preset->array_cols;
+    dpu_timing_consts_of(opts->preset, &c.tk);
     int err = 0;
     for (size_t i = 0; i < NPASSES && !err; i++) {
         c.pass = passes[i].name;

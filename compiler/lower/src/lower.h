@@ -17,6 +17,7 @@
 #include "dpu/graph.h"
 #include "dpu/program.h"
 #include "dpu/qplan.h"
+#include "dpu/sim_timing.h"
 
 /* Pipeline stages, in order; a stage is reached when its pass has run. */
 enum lw_stage {
@@ -110,6 +111,7 @@ struct lw_ctx {
     const struct dpu_compile_opts *o;
     struct dpu_diag *d;
     uint32_t R, C;
+    struct dpu_timing_consts tk; /* the timing model's constants for the preset (costs) */
     enum lw_stage stage;
     const char *pass; /* the pass running, for internal errors */
     struct lw_node *nodes;

@@ -294,8 +294,6 @@ static void node_spans(struct lw_ctx *c)
 
 void lw_order(struct lw_ctx *c)
 {
-    struct dpu_timing_consts k;
-    dpu_timing_consts_of(c->p, &k);
     for (size_t t = 0; t < c->nsteps; t++) {
         const struct lw_step *st = &c->steps[t];
         if (!st->accel || st->insn_count < 3 || st->insn_count - 1 > ORDER_MAX)
@@ -306,7 +304,7 @@ void lw_order(struct lw_ctx *c)
             plain = lw_engine_of(&c->insns[st->insn_first + j].in) >= 0 &&
                     dpu_insn_get_opcode(&c->insns[st->insn_first + j].in) != DPU_OP_SYNC;
         if (plain)
-            order_segment(c, &k, st->insn_first, m);
+            order_segment(c, &c->tk, st->insn_first, m);
     }
     node_spans(c);
 }

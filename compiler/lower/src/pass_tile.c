@@ -99,21 +99,18 @@ static uint64_t conv_cost(const struct est *e, int64_t bh)
     return e->nco * t;
 }
 
-/* MISC time of a depthwise or pooling tile (docs/architecture.md): POOL one window position
- * per cycle; DWCONV per vector and output row the larger of its ACT reads (kw for the first
- * pixel, then the n_new columns each step adds, per kernel row) and its multiplies
- * (ceil(kw/3) per kernel row and pixel), plus the first filter load. */
+/* MISC time of a depthwise or pooling tile: the timing model's DWCONV and POOL formulas
+ * (docs/architecture.md, the MISC engine) for one instruction over the tile. */
 static uint64_t misc_cost(const struct est *e, int64_t bh)
 {
     const struct lw_geom *g = &e->g;
+    const struct dpu_timing_consts *k = &e->c->tk;
     uint64_t nvec = e->pix / e->c->R, ow = (uint64_t)g->OW, kh = (uint64_t)g->kh;
     uint64_t kw = (uint64_t)g->kw;
     if (e->ln->kind != LW_DW)
-        return (uint64_t)bh * ow * nvec * e->taps + 3;
-    uint64_t sw = (uint64_t)g->sw, dw = (uint64_t)g->dw;
-    uint64_t n_new = sw % dw == 0 && sw / dw < kw ? sw / dw : kw;
-    uint64_t reads = kw + (ow - 1) * n_new, mults = ow * div_up(kw, 3);
-    return kh * kw + (uint64_t)bh * nvec * kh * (reads > mults ? reads : mults) + 3;
+        return dpu_timing_pool_cycles(k, (uint64_t)bh, ow, nvec, kh, kw);
+    return dpu_timing_dwconv_cycles(k, kh, kw, (uint64_t)bh, ow, nvec, (uint64_t)g->sw,
+                                    (uint64_t)g->dw);
 }
 
 static uint64_t estimate(const struct est *e, int64_t bh, int nbuf, uint64_t wonce,

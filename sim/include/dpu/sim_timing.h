@@ -82,6 +82,24 @@ uint64_t dpu_timing_ddr_cycles(const struct dpu_timing_consts *k, uint64_t rows,
                                uint64_t bytes, uint64_t row_stride, uint64_t col_stride,
                                uint64_t *bursts);
 
+/* Channel cycles of one run of len contiguous bytes, cut from its start into bursts: the
+ * sum of xfer(burst) (no latency). */
+uint64_t dpu_timing_run_cycles(const struct dpu_timing_consts *k, uint64_t len);
+
+/* A CONV's cycles (architecture.md, CONV): T taps over P pixels, post-processing or not. */
+uint64_t dpu_timing_conv_cycles(const struct dpu_timing_consts *k, uint64_t T, uint64_t P,
+                                bool post);
+
+/* A DWCONV's cycles (architecture.md, the MISC engine's depthwise datapath): kh x kw taps at
+ * strides/dilations sw, dw along the row, oh x ow output pixels, nvec channel vectors. */
+uint64_t dpu_timing_dwconv_cycles(const struct dpu_timing_consts *k, uint64_t kh, uint64_t kw,
+                                  uint64_t oh, uint64_t ow, uint64_t nvec, uint64_t sw,
+                                  uint64_t dw);
+
+/* A POOL's cycles: one window position per cycle over oh x ow pixels, nvec vectors, kh x kw. */
+uint64_t dpu_timing_pool_cycles(const struct dpu_timing_consts *k, uint64_t oh, uint64_t ow,
+                                uint64_t nvec, uint64_t kh, uint64_t kw);
+
 /* The schedule of one instruction. Cycle 0 is the first cycle after start. */
 struct dpu_timing_rec {
     uint64_t dispatch; /* fetch dispatched it at the end of this cycle */
