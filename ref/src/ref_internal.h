@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dpu/dot_i16.h"
 #include "dpu/err.h"
 #include "dpu/graph.h"
 #include "dpu/tensor.h"
@@ -132,7 +133,7 @@ int ref_norm_axis(const struct dpu_gnode *n, int64_t axis, int rank, bool allow_
 
 /* ---- int8 sums as dot products (q8_gemm.c) -------------------------------------------- */
 
-#define REF_DOT_BLOCK 16 /* rows are padded with zeros to a multiple of this many elements */
+#define REF_DOT_BLOCK DPU_DOT_BLOCK /* rows are zero-padded to whole blocks (dpu/dot_i16.h) */
 
 /* Writes the int16 column of pixel p (Kp elements, zero beyond what it sums) into col. */
 typedef void (*ref_col_fn)(void *ctx, int64_t p, int16_t *col);

@@ -1,7 +1,7 @@
 /* The scratch of the fast CONV path and the interface between fast_conv.c (which picks the
  * rows of a chunk) and the kernels that compute a chunk for every pixel: portable C
- * (fast_conv.c, fast_dot.c) or x86-64 vector code chosen at run time (fast_x86.c). Private to
- * sim/src/fast_*.c. */
+ * (fast_conv.c with common/'s dpu_dot_i16) or x86-64 vector code chosen at run time (fast_x86.c).
+ * Private to sim/src/fast_*.c. */
 #ifndef DPU_SIM_FAST_H
 #define DPU_SIM_FAST_H
 

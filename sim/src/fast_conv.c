@@ -14,7 +14,8 @@
  *  - a chunk is a dot product of two int16 vectors: the pixel's inputs x[l] gathered from
  *    ACT, and per channel c the weights wt[c][l]; both are padded with zeros to a multiple of
  *    SIM_FAST_BLOCK elements, so the loop's trip count is a known multiple of the vector
- *    length and gcc's -O2 cost model vectorises it (fast_dot.c) without a scalar epilogue.
+ *    length and gcc's -O2 cost model vectorises it (dpu_dot_i16, common/) without a scalar
+ * epilogue.
  *
  * Post-processing applies the same dpu_requant_out (and LUT) to every (pixel, channel); the
  * outputs are distinct bytes (out_pstride >= C), and ACC, PARAM and the LUT are only read, so
@@ -187,7 +188,7 @@ static size_t make_runs(struct sim_fast *f, size_t L)
 }
 
 /* The portable kernel: per pixel, the chunk's inputs widened to int16 and one dot product
- * per channel (fast_dot.c). */
+ * per channel (dpu_dot_i16). */
 static void chunk_c(struct sim_fast *f, const struct sim_fast_chunk *k, uint64_t R)
 {
     const uint8_t *wgt = k->wgt;
@@ -217,7 +218,7 @@ static void chunk_c(struct sim_fast *f, const struct sim_fast_chunk *k, uint64_t
                 f->x[l++] = widen(*p);
             }
         }
-        sim_fast_dots(f->x, f->wt, nb, C, f->d);
+        dpu_dot_i16(f->x, f->wt, Lp, nb, C, f->d);
         acc_add(k->acc + 4 * C * i, k->keep, f->d, C);
     }
 }

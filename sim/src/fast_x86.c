@@ -5,7 +5,7 @@
  *
  * Why intrinsics and not plain C. CONV at b4096 has R = 32 lanes, so a 1x1 convolution (half
  * of ResNet-50's MACs) gives a chunk of only 32 rows per instruction: dot products over the
- * rows (what gcc vectorises from a plain reduction, fast_dot.c) are too short to pay for
+ * rows (what gcc vectorises from a plain reduction, dpu_dot_i16) are too short to pay for
  * their horizontal sums. The array's own dataflow is the right one: every output channel in
  * a vector lane, one input broadcast to all of them. gcc and clang do not turn that loop into
  * pmaddwd or vpdpbusd (they widen to int32 and use vpmulld, 4x fewer products per

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dpu/dot_i16.h"
 #include "dpu/sim.h"
 
 /* One token queue (a -> b). Tokens carry no data on the hardware; here each carries the
@@ -203,16 +204,13 @@ static inline int8_t sim_lut(const struct dpu_sim *s, int8_t v)
 /* ---- fast paths (fast_*.c) -------------------------------------------------------------
  * Same results as the plain loops of exec_*.c, byte for byte (tests/sim/test_sim_fast.c runs
  * random instructions through both); exec_*.c picks them unless s->plain is set. */
-#define SIM_FAST_ROWS  2048 /* CONV rows per chunk: |chunk sum| <= 2^11 * 2^14 < 2^31 */
-#define SIM_FAST_BLOCK 16   /* dot products run over a multiple of 16 int16 elements */
+#define SIM_FAST_ROWS  2048          /* CONV rows per chunk: |chunk sum| <= 2^11 * 2^14 < 2^31 */
+#define SIM_FAST_BLOCK DPU_DOT_BLOCK /* dot products run over whole blocks (dpu/dot_i16.h) */
 int sim_fast_alloc(struct dpu_sim *s);
 void sim_fast_free(struct sim_fast *f);
 /* CONV's array pass and post-processing (exec_conv.c's array_pass and post_process). */
 void sim_fast_conv_array(struct dpu_sim *s, const dpu_insn *in);
 void sim_fast_conv_post(struct dpu_sim *s, const dpu_insn *in);
-/* out[c] := sum over l < nb*SIM_FAST_BLOCK of x[l] * wt[c*nb*SIM_FAST_BLOCK + l], c < C, in
- * int32 (the caller keeps the sums in range; fast_dot.c). */
-void sim_fast_dots(const int16_t *x, const int16_t *wt, size_t nb, size_t C, int32_t *out);
 /* ELTW from element 0 on, as far as a fast kernel goes (fast_eltw.c): returns the number of
  * elements done, r0 and r1 the PARAM records exec_eltw.c has checked. */
 uint64_t sim_fast_eltw(struct dpu_sim *s, const dpu_insn *in, struct sim_param r0,
