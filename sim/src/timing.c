@@ -8,10 +8,20 @@
  *   start(i)    = max(head(i), give(token taken) + T_TOKEN for each wait)
  *   end(i)      = start(i) + cycles(i), or for LOAD and SAVE: the cycle after the last of
  *                 the ddr_busy cycles it books on the DDR channel, the first free ones from
- *                 start(i) + L_DDR on, plus LOAD's padding cycles
- *   free(i)     = max(end(i), start(taker of the token depth signals earlier) + 1 for each
+ *                 start(i) + L_DDR on, plus LOAD's padding cycles, or for CONV (the array
+ *                 streams from one CONV into the next):
+ *                   first(i) = max(start(i) + R,          its first tap's preload
+ *                                  end(previous CONV),    the array's input is free
+ *                                  done(j) for each CONV j whose ACT output range overlaps
+ *                                  the ACT range i reads) the RAW interlock
+ *                   end(i)   = first(i) + cycles(i) - R  (its streaming)
+ *   done(i)     = max(end(i) + latency(i), done(previous instruction of e))
+ *   free(i)     = max(done(i), start(taker of the token depth signals earlier) + 1 for each
  *                 signal into a queue that would otherwise hold more than depth tokens)
  *   give        = free(i) for each of its signals
+ *   the engine takes its next instruction from free(i) when a signal was held, else from
+ *   end(i), or for a CONV from end(i) - P(i): the start of its last tap, when the shadow
+ *   weight registers are free for the next CONV's first preload.
  * Every quantity refers to instructions earlier in the stream: the m-th token of a queue was
  * signalled before the m-th wait on it (token discipline), and when the j-th signal needs
  * the (j-depth)-th take, that take also came earlier (else the stream itself would overflow
@@ -46,8 +56,22 @@ struct ddr_cal {
     size_t lo, n, cap;
 };
 
+/* A CONV that may still be in the array's pipeline: its ACT output bytes [lo, hi) (empty
+ * without post-processing) and its done cycle. */
+struct inflight {
+    uint64_t lo, hi, done;
+};
+
 struct dpu_timing {
     struct dpu_timing_consts k;
+    /* The CONV engine's pipeline: the last CONV's end and pixels (its last tap), and a ring
+     * of the last n_fl CONVs, enough to hold every one still in flight (each streams at
+     * least one cycle, so those whose done lies after a CONV's first pixel are among the
+     * R + C - 1 + D_POST before it). */
+    uint64_t conv_end, conv_P, convs;
+    struct inflight *fl;
+    size_t n_fl;
+    uint64_t engine_done[DPU_ENGINE_COUNT];
     struct ddr_cal ddr;
     struct dpu_timing_rec *recs;
     size_t n, cap;
@@ -82,6 +106,7 @@ void dpu_timing_destroy(struct dpu_timing *t)
         }
     }
     free(t->ddr.spans);
+    free(t->fl);
     free(t->recs);
     free(t);
 }
@@ -98,6 +123,10 @@ int dpu_timing_create(const struct dpu_preset *p, struct dpu_timing **out, struc
     if (!t)
         return dpu_diag_set(d, DPU_E_NOMEM, "out of memory for the timing model");
     dpu_timing_consts_of(p, &t->k);
+    t->n_fl = (size_t)t->k.R + t->k.C + t->k.d_post;
+    t->fl = calloc(t->n_fl, sizeof *t->fl);
+    if (!t->fl)
+        goto nomem;
     for (int a = 0; a < DPU_ENGINE_COUNT; a++) {
         t->heads[a] = calloc(t->k.q_insn, sizeof *t->heads[a]);
         if (!t->heads[a])
@@ -135,6 +164,8 @@ int dpu_timing_begin(struct dpu_timing *t, size_t count, struct dpu_diag *d)
     t->last_dispatch = t->end_dispatch = 0;
     memset(t->engine_free, 0, sizeof t->engine_free);
     memset(t->engine_count, 0, sizeof t->engine_count);
+    memset(t->engine_done, 0, sizeof t->engine_done);
+    t->conv_end = t->conv_P = t->convs = 0;
     for (int a = 0; a < DPU_ENGINE_COUNT; a++) {
         for (int b = 0; b < DPU_ENGINE_COUNT; b++) {
             t->q[a][b].signals = 0;
@@ -245,6 +276,52 @@ static void cal_prune(struct ddr_cal *c, uint64_t floor)
         c->lo++;
 }
 
+/* The ACT bytes a CONV reads, [*lo, *hi): the box of its input pixels (isa.md, CONV), as
+ * the engine's interlock compares them (one range, not the exact pixels). */
+static void conv_in_range(const struct dpu_timing *t, const dpu_insn *in, uint64_t *lo,
+                          uint64_t *hi)
+{
+    uint64_t ey = (dpu_conv_get_oh(in) - 1) * dpu_conv_get_stride_h(in) +
+                  (dpu_conv_get_kh(in) - 1) * dpu_conv_get_dil_h(in);
+    uint64_t ex = (dpu_conv_get_ow(in) - 1) * dpu_conv_get_stride_w(in) +
+                  (dpu_conv_get_kw(in) - 1) * dpu_conv_get_dil_w(in);
+    *lo = dpu_conv_get_act_addr(in);
+    *hi =
+        *lo + ey * dpu_conv_get_act_row_stride(in) + ex * dpu_conv_get_act_col_stride(in) + t->k.R;
+}
+
+/* The cycle CONV in's first pixel enters the array, given its start: after its first tap's
+ * preload, after the previous CONV's last pixel, and after every in-flight CONV whose
+ * post-processing writes ACT bytes it reads has written them (the RAW interlock). */
+static uint64_t conv_first(const struct dpu_timing *t, const dpu_insn *in, uint64_t start)
+{
+    uint64_t first = max64(start + t->k.R, t->conv_end), lo, hi;
+    conv_in_range(t, in, &lo, &hi);
+    uint64_t n = t->convs < t->n_fl ? t->convs : t->n_fl;
+    for (uint64_t j = 0; j < n; j++) {
+        const struct inflight *f = &t->fl[(t->convs - 1 - j) % t->n_fl];
+        if (f->lo < hi && lo < f->hi)
+            first = max64(first, f->done);
+    }
+    return first;
+}
+
+/* Remembers CONV in (done at `done`) as possibly in flight for the later ones. */
+static void conv_retire(struct dpu_timing *t, const dpu_insn *in, uint64_t end, uint64_t done)
+{
+    struct inflight *f = &t->fl[t->convs % t->n_fl];
+    uint64_t P = dpu_conv_get_oh(in) * dpu_conv_get_ow(in);
+    f->lo = f->hi = 0;
+    if (dpu_conv_get_post(in)) {
+        f->lo = dpu_conv_get_out_addr(in);
+        f->hi = f->lo + (P - 1) * dpu_conv_get_out_pstride(in) + t->k.C;
+    }
+    f->done = done;
+    t->convs++;
+    t->conv_end = end;
+    t->conv_P = P;
+}
+
 /* Fetch: the cycle at whose end instruction number n of engine e (or END) is dispatched. */
 static uint64_t dispatch(struct dpu_timing *t, int e)
 {
@@ -274,7 +351,7 @@ int dpu_timing_insn(struct dpu_timing *t, const dpu_insn *in, struct dpu_diag *d
     dpu_timing_cost_of(&t->k, in, &r->cost);
     r->dispatch = dispatch(t, e);
     if (e == DPU_ENGINE_CTRL) { /* END: dispatched, nothing to execute */
-        r->head = r->start = r->end = r->free = r->dispatch + 1;
+        r->head = r->start = r->end = r->done = r->free = r->dispatch + 1;
         t->ended = true;
         t->end_dispatch = r->dispatch;
         t->n++;
@@ -297,8 +374,12 @@ int dpu_timing_insn(struct dpu_timing *t, const dpu_insn *in, struct dpu_diag *d
                                 t->n, dpu_engine_name(a));
         start = max64(start, q->give[q->takes % D] + t->k.t_token);
     }
-    uint64_t end = start + r->cost.cycles;
-    if (e == DPU_ENGINE_LOAD || e == DPU_ENGINE_SAVE) {
+    uint64_t end = start + r->cost.cycles, busy_from = start;
+    bool conv = dpu_insn_get_opcode(in) == DPU_OP_CONV;
+    if (conv) { /* cycles - R: its streaming, once its first pixel is in */
+        end = conv_first(t, in, start) + r->cost.cycles - t->k.R;
+        busy_from = max64(start, t->conv_end);
+    } else if (e == DPU_ENGINE_LOAD || e == DPU_ENGINE_SAVE) {
         /* The bursts take the first free channel cycles once the latency has passed; LOAD's
          * padding writes follow its last burst. */
         uint64_t finish;
@@ -316,8 +397,10 @@ int dpu_timing_insn(struct dpu_timing *t, const dpu_insn *in, struct dpu_diag *d
     }
     r->start = start;
     r->end = end;
-    r->ddr_wait = end - start - r->cost.cycles;
-    uint64_t free_at = r->end;
+    r->busy = end - busy_from;
+    r->ddr_wait = conv ? 0 : end - start - r->cost.cycles;
+    r->done = max64(end + r->cost.latency, t->engine_done[e]);
+    uint64_t free_at = r->done;
     for (int b = 0; b < DPU_ENGINE_COUNT; b++) {
         if (!(signal >> b & 1))
             continue;
@@ -339,15 +422,21 @@ int dpu_timing_insn(struct dpu_timing *t, const dpu_insn *in, struct dpu_diag *d
     r->free = free_at;
     t->heads[e][t->engine_count[e] % t->k.q_insn] = r->head;
     t->engine_count[e]++;
-    t->engine_free[e] = free_at;
+    t->engine_done[e] = r->done;
+    if (conv)
+        conv_retire(t, in, end, r->done);
+    if (free_at > r->done) /* a held signal holds the engine */
+        t->engine_free[e] = free_at;
+    else /* a CONV's successor may preload during its last tap (P pixels) */
+        t->engine_free[e] = conv ? end - t->conv_P : end;
     if (e == DPU_ENGINE_LOAD || e == DPU_ENGINE_SAVE) /* no later LOAD/SAVE books before */
         cal_prune(&t->ddr,
                   max64(min64(t->engine_free[DPU_ENGINE_LOAD], t->engine_free[DPU_ENGINE_SAVE]),
                         r->dispatch + 1));
 
-    t->tot.busy[e] += end - start;
+    t->tot.busy[e] += r->busy;
     t->tot.ddr_wait += r->ddr_wait;
-    t->tot.stall[e] += (start - r->head) + (free_at - r->end);
+    t->tot.stall[e] += (start - r->head) + (free_at - r->done);
     t->tot.issued_macs += r->cost.issued_macs;
     t->tot.ddr_read += r->cost.ddr_read;
     t->tot.ddr_write += r->cost.ddr_write;

@@ -6,7 +6,9 @@
  *   LOAD        = ddr_cycles + ceil(pad_bytes / BUS_BYTES)
  *   SAVE        = ddr_cycles
  *                 (alone on the DDR channel; timing.c adds the waits for older bursts)
- *   CONV        = R + T*P + (T-1)*max(0, R-P) + (R+C-1) + (post ? D_POST : 0)
+ *   CONV issue  = max(0, R - P_prev) + T*P + (T-1)*max(0, R-P)     (P_prev = 0 alone)
+ *   CONV latency= (R+C-1) + (post ? D_POST : 0)      (after the issue cycles; timing.c
+ *                 overlaps it with the next CONV's issue)
  *   POOL        = oh*ow*nvec*kh*kw + D_MISC
  *   DWCONV      = kh*kw + oh*nvec*kh*max(kw + (ow-1)*n_new, ow*ceil(kw/K_DW)) + D_MISC
  *                 n_new = stride_w/dil_w when dil_w divides stride_w and the quotient < kw,
@@ -122,15 +124,26 @@ static void save_cost(const struct dpu_timing_consts *k, const dpu_insn *in,
     c->ddr_write = rows * cols * bytes;
 }
 
+uint64_t dpu_timing_conv_issue(const struct dpu_timing_consts *k, uint64_t T, uint64_t P,
+                               uint64_t P_prev)
+{
+    uint64_t R = k->R;
+    return (P_prev < R ? R - P_prev : 0)    /* first tap's preload, less what the previous
+                                             * CONV's last tap hid */
+           + T * P                          /* one pixel vector per cycle per tap */
+           + (T - 1) * (P < R ? R - P : 0); /* later preloads not hidden */
+}
+
+uint64_t dpu_timing_conv_latency(const struct dpu_timing_consts *k, bool post)
+{
+    return (k->R + k->C - 1)         /* fill and drain: last pixel in to its last column in ACC */
+           + (post ? k->d_post : 0); /* post-processing pipeline depth */
+}
+
 uint64_t dpu_timing_conv_cycles(const struct dpu_timing_consts *k, uint64_t T, uint64_t P,
                                 bool post)
 {
-    uint64_t R = k->R, C = k->C;
-    return R                               /* first tap's weight preload */
-           + T * P                         /* one pixel vector per cycle per tap */
-           + (T - 1) * (P < R ? R - P : 0) /* later preloads not hidden */
-           + (R + C - 1)                   /* fill and drain, once */
-           + (post ? k->d_post : 0);
+    return dpu_timing_conv_issue(k, T, P, 0) + dpu_timing_conv_latency(k, post);
 }
 
 static void conv_cost(const struct dpu_timing_consts *k, const dpu_insn *in,
@@ -138,7 +151,8 @@ static void conv_cost(const struct dpu_timing_consts *k, const dpu_insn *in,
 {
     uint64_t P = dpu_conv_get_oh(in) * dpu_conv_get_ow(in);
     uint64_t T = dpu_conv_get_kh(in) * dpu_conv_get_kw(in);
-    c->cycles = dpu_timing_conv_cycles(k, T, P, dpu_conv_get_post(in));
+    c->cycles = dpu_timing_conv_issue(k, T, P, 0);
+    c->latency = dpu_timing_conv_latency(k, dpu_conv_get_post(in));
     c->issued_macs = T * P * (uint64_t)k->R * k->C;
 }
 

@@ -162,29 +162,39 @@ int tr_write_trace(const struct timing_report *r, const char *path, struct dpu_d
                 "\"name\": \"thread_sort_index\", \"args\": {\"sort_index\": %d}}",
                 t, tracks[t], t, t);
     const struct dpu_program *p = r->prog;
+    /* Slices of one track must not overlap: a CONV's preload that ran under the previous
+     * CONV's streaming is left out of its slice (the slice shows its busy cycles), and so
+     * is the part of a token wait spent under the previous slice. */
+    uint64_t track_end[DPU_ENGINE_COUNT] = {0};
     for (uint64_t i = 0; i < p->ninsns; i++) {
         const struct tr_insn *x = &r->insns[i];
         if (!x->timed || x->engine < 0 || x->engine >= DPU_ENGINE_COUNT)
             continue;
         const char *layer = x->layer >= 0 ? r->layers[x->layer].name : "";
-        if (x->start > x->head)
-            slice(f, r, x->engine, "wait for token", "stall", x->head, x->start, &first),
+        uint64_t from = x->end - x->cycles, wait_from = x->head;
+        if (wait_from < track_end[x->engine])
+            wait_from = track_end[x->engine];
+        if (x->start > wait_from)
+            slice(f, r, x->engine, "wait for token", "stall", wait_from, x->start, &first),
                 fprintf(f, ", \"args\": {\"insn\": %" PRIu64 "}}", i);
         const struct dpu_insn_desc *desc = dpu_insn_desc_by_opcode(x->opcode);
-        slice(f, r, x->engine, desc ? desc->mnemonic : "?", "insn", x->start, x->end, &first);
+        slice(f, r, x->engine, desc ? desc->mnemonic : "?", "insn", from, x->end, &first);
         fprintf(f,
                 ", \"args\": {\"insn\": %" PRIu64 ", \"cycles\": %" PRIu64
-                ", \"start_cycle\": %" PRIu64 ", ",
-                i, x->cycles, x->start);
+                ", \"start_cycle\": %" PRIu64 ", \"done_cycle\": %" PRIu64 ", ",
+                i, x->cycles, x->start, x->done);
         if (x->engine == DPU_ENGINE_LOAD || x->engine == DPU_ENGINE_SAVE)
             fprintf(f, "\"ddr_wait\": %" PRIu64 ", ", x->ddr_wait);
         fprintf(f, "\"layer\": \"");
         tr_json_str(f, layer);
         fprintf(f, "\"}}");
-        if (x->free > x->end)
-            slice(f, r, x->engine, "signal held (token queue full)", "stall", x->end, x->free,
+        track_end[x->engine] = x->end;
+        if (x->free > x->done) {
+            slice(f, r, x->engine, "signal held (token queue full)", "stall", x->done, x->free,
                   &first),
                 fprintf(f, ", \"args\": {\"insn\": %" PRIu64 "}}", i);
+            track_end[x->engine] = x->free;
+        }
     }
     for (size_t l = 0; l < r->nlayers; l++) {
         const struct tr_layer *L = &r->layers[l];

@@ -88,8 +88,9 @@ void tr_segment(struct timing_report *r, size_t step, const struct dpu_timing *t
         x->head = s->offset + rec[i].head;
         x->start = s->offset + rec[i].start;
         x->end = s->offset + rec[i].end;
+        x->done = s->offset + rec[i].done;
         x->free = s->offset + rec[i].free;
-        x->cycles = rec[i].end - rec[i].start; /* DDR waits included */
+        x->cycles = rec[i].busy; /* DDR waits included */
         x->ddr_wait = rec[i].ddr_wait;
         x->engine = rec[i].engine;
         x->timed = true;
@@ -252,7 +253,7 @@ int tr_finish(struct timing_report *r, const struct dpu_graph *model, struct dpu
         dpu_timing_cost_of(&r->k, &p->insns[i], &c);
         L->finish = max64(L->finish, x->free);
         L->busy[x->engine] += x->cycles;
-        L->stall += (x->start - x->head) + (x->free - x->end);
+        L->stall += (x->start - x->head) + (x->free - x->done);
         L->issued_macs += c.issued_macs;
         if (x->engine == DPU_ENGINE_MISC)
             L->misc_macs += c.issued_macs;

@@ -52,7 +52,9 @@ static struct dpu_timing_rec *schedule(const char *text, size_t *n, struct dpu_t
         assert_int_equal(recs[0][i].dispatch, recs[1][i].dispatch);
         assert_int_equal(recs[0][i].start, recs[1][i].start);
         assert_int_equal(recs[0][i].end, recs[1][i].end);
+        assert_int_equal(recs[0][i].done, recs[1][i].done);
         assert_int_equal(recs[0][i].free, recs[1][i].free);
+        assert_int_equal(recs[0][i].busy, recs[1][i].busy);
     }
     assert_int_equal(tt[0].cycles, tt[1].cycles);
     free(recs[0]);
@@ -119,30 +121,150 @@ static void test_load_runs(void **state)
     assert_int_equal(dpu_timing_ddr_cycles(&k, 1, 1, 256, 0, 0, &b), 40 + 26);
 }
 
-/* CONV: weight preload, streaming, unhidden preloads, fill/drain, post-processing. */
+/* CONV alone: weight preload, streaming, unhidden preloads (its issue cycles, the engine's
+ * occupancy), then fill/drain and post-processing (its latency). */
 static void test_conv_fill_drain(void **state)
 {
     (void)state;
     size_t n;
     struct dpu_timing_totals tot;
-    /* One pixel, one tap: 8 + 1 + 0 + (8 + 8 - 1) = 24. */
+    /* One pixel, one tap: 8 + 1 + 0 = 9, then (8 + 8 - 1) = 15: done at 1 + 24 = 25. */
     struct dpu_timing_rec *r = schedule("CONV " CONV1x1 "\nEND\n", &n, &tot);
-    assert_int_equal(r[0].cost.cycles, 24);
+    assert_int_equal(r[0].cost.cycles, 9);
+    assert_int_equal(r[0].cost.latency, 15);
     assert_int_equal(r[0].cost.issued_macs, 64);
+    assert_int_equal(r[0].end, 10);
+    assert_int_equal(r[0].done, 25);
     assert_int_equal(tot.cycles, 25);
+    assert_int_equal(tot.busy[DPU_ENGINE_CONV], 9);
     free(r);
-    /* 3x3 taps over 2 pixels (P < R): 8 + 9*2 + 8*(8-2) + 15 = 89. */
+    /* 3x3 taps over 2 pixels (P < R): 8 + 9*2 + 8*(8-2) = 74, + 15 = 89. */
     r = schedule("CONV kh=3 kw=3 oh=1 ow=2 act_addr=0 act_col_stride=8 act_row_stride=32 "
                  "wgt_addr=0 acc_addr=0\nEND\n",
                  &n, &tot);
-    assert_int_equal(r[0].cost.cycles, 89);
+    assert_int_equal(r[0].cost.cycles, 74);
+    assert_int_equal(r[0].cost.latency, 15);
     free(r);
-    /* 3x3 over 5x5 with post-processing: 8 + 225 + 0 + 15 + 4 = 252. */
+    /* 3x3 over 5x5 with post-processing: 8 + 225 + 0 = 233, + 15 + 4 = 252. */
     r = schedule("CONV post=1 kh=3 kw=3 oh=5 ow=5 act_addr=0 act_col_stride=8 "
                  "act_row_stride=56 wgt_addr=0 acc_addr=0 out_addr=1024 out_pstride=8\nEND\n",
                  &n, &tot);
-    assert_int_equal(r[0].cost.cycles, 252);
+    assert_int_equal(r[0].cost.cycles, 233);
+    assert_int_equal(r[0].cost.latency, 19);
     assert_int_equal(r[0].cost.issued_macs, 9 * 25 * 64);
+    assert_int_equal(tot.cycles, 1 + 252);
+    free(r);
+}
+
+/* Two CONVs back to back: the second one's first preload runs under the first one's last
+ * tap, and its pixels follow the first one's into the array; the fill/drain is paid once. */
+static void test_conv_back_to_back(void **state)
+{
+    (void)state;
+    size_t n;
+    struct dpu_timing_totals tot;
+    /* 16 pixels (P >= R): #0 starts at 1, first pixel in at 1 + 8 = 9, last at 24: end 25,
+     * done 25 + 15 = 40. #1 may start once #0's last tap starts (25 - 16 = 9): preload
+     * 9..16, hidden; its pixels enter 25..40: end 41, done 56 (alone each: 24 + 15 = 39). */
+    struct dpu_timing_rec *r =
+        schedule("CONV kh=1 kw=1 oh=4 ow=4 act_addr=0 act_col_stride=8 act_row_stride=32 "
+                 "wgt_addr=0 acc_addr=0\n"
+                 "CONV accumulate=1 kh=1 kw=1 oh=4 ow=4 act_addr=0 act_col_stride=8 "
+                 "act_row_stride=32 wgt_addr=64 acc_addr=0\nEND\n",
+                 &n, &tot);
+    assert_int_equal(r[0].end, 25);
+    assert_int_equal(r[0].done, 40);
+    assert_int_equal(r[1].head, 9);
+    assert_int_equal(r[1].start, 9);
+    assert_int_equal(r[1].end, 41);
+    assert_int_equal(r[1].done, 56);
+    assert_int_equal(r[1].busy, 16); /* the preload overlapped #0's streaming */
+    assert_int_equal(tot.busy[DPU_ENGINE_CONV], 24 + 16);
+    assert_int_equal(tot.cycles, 56);
+    free(r);
+    /* 2 pixels (P < R): #0 ends at 1 + 8 + 2 = 11. #1 starts at 11 - 2 = 9; its preload
+     * needs 8 cycles, 6 more than #0's last tap: pixels in at 17, 18: end 19, done 34. */
+    r = schedule("CONV kh=1 kw=1 oh=1 ow=2 act_addr=0 act_col_stride=8 act_row_stride=16 "
+                 "wgt_addr=0 acc_addr=0\n"
+                 "CONV kh=1 kw=1 oh=1 ow=2 act_addr=0 act_col_stride=8 act_row_stride=16 "
+                 "wgt_addr=64 acc_addr=2\nEND\n",
+                 &n, &tot);
+    assert_int_equal(r[0].end, 11);
+    assert_int_equal(r[1].start, 9);
+    assert_int_equal(r[1].end, 19);
+    assert_int_equal(r[1].done, 34);
+    free(r);
+}
+
+/* A chain of n equal CONVs in the model ends where the closed form the compiler uses says:
+ * issue(T, P, 0) + (n - 1) * issue(T, P, P) + latency after the first one's start. */
+static void test_conv_chain_formula(void **state)
+{
+    (void)state;
+    static const unsigned shapes[][3] = {{1, 1, 1}, {1, 2, 3}, {3, 3, 2}, {1, 1, 9}, {3, 1, 4}};
+    struct dpu_timing_consts k;
+    dpu_timing_consts_of(dpu_preset_find("tiny"), &k);
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        unsigned kh = shapes[s][0], oh = shapes[s][1], ow = shapes[s][2];
+        char text[4096];
+        size_t at = 0;
+        for (int i = 0; i < 5; i++)
+            at += (size_t)snprintf(text + at, sizeof text - at,
+                                   "CONV post=1 kh=%u kw=1 oh=%u ow=%u act_addr=0 act_col_stride=8 "
+                                   "act_row_stride=%u wgt_addr=0 acc_addr=0 out_addr=2048 "
+                                   "out_pstride=8\n",
+                                   kh, oh, ow, 8 * ow);
+        snprintf(text + at, sizeof text - at, "END\n");
+        size_t n;
+        struct dpu_timing_totals tot;
+        struct dpu_timing_rec *r = schedule(text, &n, &tot);
+        uint64_t T = kh, P = (uint64_t)oh * ow;
+        uint64_t want = dpu_timing_conv_issue(&k, T, P, 0) +
+                        4 * dpu_timing_conv_issue(&k, T, P, P) + dpu_timing_conv_latency(&k, true);
+        assert_int_equal(r[4].done - r[0].start, want);
+        assert_int_equal(tot.cycles, r[4].done);
+        free(r);
+    }
+}
+
+/* RAW inside the CONV engine: a CONV reading ACT bytes that an in-flight CONV's
+ * post-processing still writes waits for that write; one that reads other bytes does not.
+ * Completion stays in order. */
+static void test_conv_raw_interlock(void **state)
+{
+    (void)state;
+    size_t n;
+    struct dpu_timing_totals tot;
+    /* #0 writes ACT [1024, 1152): end 25, done 25 + 15 + 4 = 44. #1 reads [1024, 1152):
+     * its first pixel waits for 44 (not 25): end 60, done 75. */
+    const char *first = "CONV post=1 kh=1 kw=1 oh=4 ow=4 act_addr=0 act_col_stride=8 "
+                        "act_row_stride=32 wgt_addr=0 acc_addr=0 out_addr=1024 out_pstride=8\n";
+    char text[1024];
+    snprintf(text, sizeof text,
+             "%sCONV kh=1 kw=1 oh=4 ow=4 act_addr=1024 act_col_stride=8 act_row_stride=32 "
+             "wgt_addr=0 acc_addr=16\nEND\n",
+             first);
+    struct dpu_timing_rec *r = schedule(text, &n, &tot);
+    assert_int_equal(r[0].done, 44);
+    assert_int_equal(r[1].start, 9);
+    assert_int_equal(r[1].end, 60);
+    assert_int_equal(r[1].done, 75);
+    free(r);
+    /* Reading [1152, 1280) instead, just past #0's output: no wait, end 41, done 56. */
+    snprintf(text, sizeof text,
+             "%sCONV kh=1 kw=1 oh=4 ow=4 act_addr=1152 act_col_stride=8 act_row_stride=32 "
+             "wgt_addr=0 acc_addr=16\nEND\n",
+             first);
+    r = schedule(text, &n, &tot);
+    assert_int_equal(r[1].end, 41);
+    assert_int_equal(r[1].done, 56);
+    free(r);
+    /* A one-pixel CONV without post-processing after #0: its last column is in ACC at
+     * 26 + 15 = 41, but it completes (and would signal) in order, at #0's 44. */
+    snprintf(text, sizeof text, "%sCONV " CONV1x1 "\nEND\n", first);
+    r = schedule(text, &n, &tot);
+    assert_int_equal(r[1].end, 26);
+    assert_int_equal(r[1].done, 44);
     free(r);
 }
 
@@ -328,6 +450,42 @@ static uint64_t dw_cycles_on(const char *preset, const char *fields, uint64_t *i
     return c.cycles;
 }
 
+/* The example of docs/architecture.md: a flat 1x1 layer of 2048 -> 512 channels on 7x7 on
+ * b4096 (R = 32, C = 64): 8 output blocks of 5 CONVs of 15, 15, 15, 15 and 4 input blocks as
+ * taps over 49 pixels, the last of each block with post-processing, back to back. */
+static void test_conv_chain_b4096(void **state)
+{
+    (void)state;
+    char text[8192];
+    size_t at = 0;
+    static const unsigned taps[] = {15, 15, 15, 15, 4};
+    for (unsigned b = 0; b < 8; b++)
+        for (unsigned q = 0; q < 5; q++)
+            at += (size_t)snprintf(
+                text + at, sizeof text - at,
+                "CONV accumulate=%u post=%u kh=%u kw=1 oh=1 ow=49 act_addr=%u act_col_stride=2048 "
+                "act_row_stride=32 wgt_addr=0 acc_addr=0 out_addr=1048576 out_pstride=512\n",
+                q > 0, q == 4, taps[q], q * 15 * 32);
+    snprintf(text + at, sizeof text - at, "END\n");
+    size_t count;
+    dpu_insn *prog = tu_asm(text, &count);
+    struct dpu_timing *t;
+    assert_int_equal(dpu_timing_create(dpu_preset_find("b4096"), &t, NULL), DPU_OK);
+    assert_int_equal(dpu_timing_begin(t, count, NULL), DPU_OK);
+    for (size_t i = 0; i < count; i++)
+        assert_int_equal(dpu_timing_insn(t, &prog[i], NULL), DPU_OK);
+    struct dpu_timing_totals tot;
+    dpu_timing_totals(t, &tot);
+    /* 512 taps of 49 pixels stream back to back after the first preload (32), from cycle 1:
+     * the last pixel is in at 1 + 32 + 25088 = 25121, its result 95 + 4 cycles later. One
+     * CONV at a time, each paying its preload and fill/drain, it took
+     * 40 * (32 + 95) + 8 * 4 + 25088 = 30200 cycles. */
+    assert_int_equal(tot.cycles, 25121 + 95 + 4);
+    assert_int_equal(tot.busy[DPU_ENGINE_CONV], 32 + 25088);
+    dpu_timing_destroy(t);
+    free(prog);
+}
+
 static uint64_t dw_cycles(const char *fields, uint64_t *issued)
 {
     return dw_cycles_on("tiny", fields, issued);
@@ -380,13 +538,14 @@ static void test_overlap_and_stall(void **state)
                  &n, &tot);
     /* LOAD 64 bytes: 40 + 4 = 44, cycles 1..44; LOAD 576: 76, cycles 45..120. The CONV,
      * dispatched at the end of cycle 2, reaches its engine in cycle 3 and takes the token
-     * in cycle 44 + 1 + T_TOKEN = 46; runs 46..69. */
+     * in cycle 44 + 1 + T_TOKEN = 46; its last pixel is in at 54, its result at 69. */
     assert_int_equal(r[0].end, 45);
     assert_int_equal(r[1].start, 45);
     assert_int_equal(r[1].end, 121);
     assert_int_equal(r[2].head, 3);
     assert_int_equal(r[2].start, 46);
-    assert_int_equal(r[2].end, 70);
+    assert_int_equal(r[2].end, 55);
+    assert_int_equal(r[2].done, 70);
     assert_true(r[2].start < r[1].end); /* CONV and LOAD overlap */
     assert_int_equal(tot.stall[DPU_ENGINE_CONV], 46 - 3);
     assert_int_equal(tot.busy[DPU_ENGINE_LOAD], 44 + 76);
@@ -410,16 +569,17 @@ static void test_full_token_queue(void **state)
     size_t n;
     struct dpu_timing_totals tot;
     struct dpu_timing_rec *r = schedule(text, &n, &tot);
-    /* The long CONV (#0): 8 + 9*400 + 15 = 3623 cycles, 1..3623. The eight LOADs (#1..#8)
-     * (dispatched from cycle 1, so starting at 2) fill queue LOAD->CONV by cycle 354; the ninth
-     * LOAD (#10) ends at 354 + 44 = 398 but
-     * holds its signal until the CONV #9 takes the first token (at 3624, when the long
-     * CONV leaves the engine): it goes through in cycle 3625. */
-    assert_int_equal(r[0].cost.cycles, 3623);
-    assert_int_equal(r[9].start, 3624);
+    /* The long CONV (#0): 8 + 9*400 = 3608 issue cycles, 1..3608, + 15. The eight LOADs
+     * (#1..#8) (dispatched from cycle 1, so starting at 2) fill queue LOAD->CONV by cycle
+     * 354; the ninth LOAD (#10) ends at 354 + 44 = 398 but holds its signal until the CONV
+     * #9 takes the first token (at 3609 - 400 = 3209, when the long CONV's last tap starts
+     * and the engine can preload #9's weights): it goes through in cycle 3210. */
+    assert_int_equal(r[0].cost.cycles, 3608);
+    assert_int_equal(r[0].cost.latency, 15);
+    assert_int_equal(r[9].start, 3209);
     assert_int_equal(r[10].end, 398);
-    assert_int_equal(r[10].free, 3625);
-    assert_int_equal(tot.stall[DPU_ENGINE_LOAD], 3625 - 398);
+    assert_int_equal(r[10].free, 3210);
+    assert_int_equal(tot.stall[DPU_ENGINE_LOAD], 3210 - 398);
     free(r);
 }
 
@@ -436,11 +596,12 @@ static void test_fetch_queue_full(void **state)
     size_t n;
     struct dpu_timing_totals tot;
     struct dpu_timing_rec *r = schedule(text, &n, &tot);
-    /* #0 leaves the queue in cycle 1 and runs 1..3623; #1..#16 wait in the queue. #17 is
-     * dispatched when #1 leaves (3624), and each later one when its predecessor-but-15
-     * leaves: the LOAD (#21) goes right after #20, which waited for #4. */
-    assert_int_equal(r[1].head, 3624);
-    assert_int_equal(r[17].dispatch, 3624);
+    /* #0 leaves the queue in cycle 1 and streams 1..3608 (its last tap from 3209); #1..#16
+     * wait in the queue. #17 is dispatched when #1 leaves (3209), and each later one when
+     * its predecessor-but-15 leaves: the LOAD (#21) goes right after #20, which waited for
+     * #4. */
+    assert_int_equal(r[1].head, 3209);
+    assert_int_equal(r[17].dispatch, 3209);
     assert_int_equal(r[18].dispatch, r[2].head);
     assert_int_equal(r[21].dispatch, r[20].dispatch + 1);
     assert_int_equal(r[21].dispatch, r[4].head + 1);
@@ -461,7 +622,7 @@ static void test_worked_example(void **state)
         assert_int_equal(dpu_timing_insn(t, &prog[i], NULL), DPU_OK);
     size_t n;
     const struct dpu_timing_rec *r = dpu_timing_records(t, &n);
-    static const uint64_t cycles[] = {76, 48, 57, 252, 47, 0};
+    static const uint64_t cycles[] = {76, 48, 57, 233, 47, 0};
     static const uint64_t start[] = {1, 77, 125, 183, 436, 6};
     for (size_t i = 0; i < n; i++) {
         assert_int_equal(r[i].cost.cycles, cycles[i]);
@@ -471,7 +632,10 @@ static void test_worked_example(void **state)
     dpu_timing_totals(t, &tot);
     assert_int_equal(tot.cycles, 483);
     assert_int_equal(tot.busy[DPU_ENGINE_LOAD], 181);
-    assert_int_equal(tot.busy[DPU_ENGINE_CONV], 252);
+    assert_int_equal(tot.busy[DPU_ENGINE_CONV], 233);
+    assert_int_equal(r[3].cost.latency, 19);
+    assert_int_equal(r[3].done, 183 + 252);
+    assert_int_equal(r[4].start, 183 + 252 + 1);
     assert_int_equal(tot.busy[DPU_ENGINE_SAVE], 47);
     dpu_timing_destroy(t);
     free(prog);
@@ -497,12 +661,14 @@ static void test_discipline(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_load_alone),       cmocka_unit_test(test_load_runs),
-        cmocka_unit_test(test_conv_fill_drain),  cmocka_unit_test(test_overlap_and_stall),
-        cmocka_unit_test(test_full_token_queue), cmocka_unit_test(test_fetch_queue_full),
-        cmocka_unit_test(test_worked_example),   cmocka_unit_test(test_discipline),
-        cmocka_unit_test(test_ddr_shared),       cmocka_unit_test(test_ddr_gaps),
-        cmocka_unit_test(test_ddr_oracle),       cmocka_unit_test(test_dwconv),
+        cmocka_unit_test(test_load_alone),         cmocka_unit_test(test_load_runs),
+        cmocka_unit_test(test_conv_fill_drain),    cmocka_unit_test(test_conv_back_to_back),
+        cmocka_unit_test(test_conv_chain_formula), cmocka_unit_test(test_conv_raw_interlock),
+        cmocka_unit_test(test_conv_chain_b4096),   cmocka_unit_test(test_overlap_and_stall),
+        cmocka_unit_test(test_full_token_queue),   cmocka_unit_test(test_fetch_queue_full),
+        cmocka_unit_test(test_worked_example),     cmocka_unit_test(test_discipline),
+        cmocka_unit_test(test_ddr_shared),         cmocka_unit_test(test_ddr_gaps),
+        cmocka_unit_test(test_ddr_oracle),         cmocka_unit_test(test_dwconv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -199,6 +199,7 @@ void lw_pack_interior(const struct lw_geom *g, int64_t *lo, int64_t *hi);
  * run bytes, and of one CONV of T taps over P pixels (lw_cost.c). */
 uint64_t lw_cost_ddr(const struct lw_ctx *c, uint64_t nruns, uint64_t run);
 uint64_t lw_cost_conv(const struct lw_ctx *c, uint64_t T, uint64_t P);
+uint64_t lw_cost_conv_chain(const struct lw_ctx *c, uint64_t P);
 
 /* Instruction building (lw_emit_util.c). */
 dpu_insn *lw_new_insn(struct lw_ctx *c, int node, unsigned opcode);

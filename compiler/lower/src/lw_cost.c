@@ -13,8 +13,19 @@ uint64_t lw_cost_ddr(const struct lw_ctx *c, uint64_t nruns, uint64_t run)
     return c->tk.l_ddr + nruns * dpu_timing_run_cycles(&c->tk, run);
 }
 
-/* A post-processing CONV of T taps over P pixels. */
+/* A CONV of T taps over P pixels inside a chain of CONVs of P pixels each, which the array
+ * streams back to back: its issue cycles, with its first preload hidden as far as the
+ * previous CONV's last tap hides it. */
 uint64_t lw_cost_conv(const struct lw_ctx *c, uint64_t T, uint64_t P)
 {
-    return dpu_timing_conv_cycles(&c->tk, T, P, true);
+    return dpu_timing_conv_issue(&c->tk, T, P, P);
+}
+
+/* What such a chain costs on top of the sum of its lw_cost_conv: the first CONV's preload
+ * that nothing hides, and the last one's fill/drain and post-processing. */
+uint64_t lw_cost_conv_chain(const struct lw_ctx *c, uint64_t P)
+{
+    const struct dpu_timing_consts *k = &c->tk;
+    return dpu_timing_conv_issue(k, 1, P, 0) - dpu_timing_conv_issue(k, 1, P, P) +
+           dpu_timing_conv_latency(k, true);
 }

@@ -89,7 +89,8 @@ bool lw_packable(const struct lw_ctx *c, const struct lw_geom *g)
     if (g->kw < 2 || g->dw != 1 || lanes > 4095 || lw_round_up(lanes, R) > 4095)
         return false;
     /* Fewer lane blocks than kw taps of the plain blocks, and less array time for a tile of
-     * the image's pixels (as many as ACC holds): every CONV pays the fill and drain. */
+     * the image's pixels (as many as ACC holds), counting each CONV's issue cycles in a
+     * chain (the array's fill and drain is paid once per chain either way). */
     uint64_t plain = (uint64_t)g->kw * (((uint64_t)g->C + R - 1) / R), packed = (lanes + R - 1) / R;
     uint64_t P = (uint64_t)(g->OH * g->OW), kh = (uint64_t)g->kh, kw = (uint64_t)g->kw;
     if (P > c->p->acc_buf_entries)

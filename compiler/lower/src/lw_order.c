@@ -253,7 +253,8 @@ static void order_segment(struct lw_ctx *c, const struct dpu_timing_consts *k, s
     for (size_t j = 0; j < m; j++) {
         struct dpu_timing_cost cost;
         dpu_timing_cost_of(k, &ins[j].in, &cost);
-        g.dur[j] = cost.cycles ? cost.cycles : 1;
+        /* A CONV's latency is included: its successors on other engines wait for it. */
+        g.dur[j] = cost.cycles + cost.latency ? cost.cycles + cost.latency : 1;
         g.ddr[j] = cost.ddr_busy;
         g.eng[j] = lw_engine_of(&ins[j].in);
     }

@@ -7,6 +7,9 @@
  *              (LOAD and SAVE share the one DDR channel)
  *   one set:   wload + sum_k (load(k) + wstream + compute(k) + save(k))
  *
+ * A convolution tile's compute(k) is its CONVs' issue cycles, streamed back to back, plus the
+ * fill/drain of that chain once (lw_cost.c).
+ *
  * Bigger bands mean fewer tiles, fewer halo rows loaded twice and fewer, longer CONVs; smaller
  * bands mean less exposed first load and last save. Convolutions also decide whether all
  * weights stay in WGT for the whole layer (stationary) or are streamed per output block for
@@ -99,6 +102,18 @@ static uint64_t conv_cost(const struct est *e, int64_t bh)
     return e->nco * t;
 }
 
+/* What a tile's chain of CONVs costs beyond conv_cost when the array drains after it: its
+ * first preload and its last CONV's fill/drain and post-processing (lw_cost_conv_chain). */
+static uint64_t chain_cost(const struct est *e, int64_t bh)
+{
+    if (e->ln->kind != LW_CONV)
+        return 0;
+    uint64_t P = (uint64_t)bh * (uint64_t)e->g.OW;
+    if (e->ln->flat && P > FLAT_MAX_PIX)
+        P = FLAT_MAX_PIX;
+    return lw_cost_conv_chain(e->c, P);
+}
+
 /* MISC time of a depthwise or pooling tile: the timing model's DWCONV and POOL formulas
  * (docs/architecture.md, the MISC engine) for one instruction over the tile. */
 static uint64_t misc_cost(const struct est *e, int64_t bh)
@@ -123,7 +138,10 @@ static uint64_t estimate(const struct est *e, int64_t bh, int nbuf, uint64_t won
     for (int64_t img = 0; img < g->N; img++) {
         for (int64_t oy0 = 0; oy0 < g->OH; oy0 += bh, k++) {
             int64_t h = g->OH - oy0 < bh ? g->OH - oy0 : bh;
-            uint64_t comp = e->ln->kind == LW_CONV ? conv_cost(e, h) : misc_cost(e, h);
+            /* A tile's CONVs are charged their chain's fill/drain: its SAVE waits for it,
+             * and the CONVs two tiles later wait for that SAVE (the output buffer). */
+            uint64_t comp =
+                e->ln->kind == LW_CONV ? conv_cost(e, h) + chain_cost(e, h) : misc_cost(e, h);
             uint64_t ld = load_cost(e, h, oy0) + skip_cost(e, h), sv = save_cost(e, h);
             if (nbuf == 1) {
                 t += ld + wstream + comp + sv;

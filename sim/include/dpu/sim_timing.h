@@ -61,7 +61,11 @@ void dpu_timing_consts_of(const struct dpu_preset *p, struct dpu_timing_consts *
 struct dpu_timing_cost {
     uint64_t cycles;      /* engine cycles alone (the formulas of architecture.md); LOAD and
                            * SAVE take longer when the DDR channel is busy (struct
-                           * dpu_timing_rec) */
+                           * dpu_timing_rec). CONV: the array's input side, from its start
+                           * until its last pixel has entered */
+    uint64_t latency;     /* cycles after `cycles` until its results are complete: CONV's
+                           * fill/drain and post-processing (a latency, not occupancy: the next
+                           * CONV streams meanwhile); 0 for the others */
     uint64_t issued_macs; /* multiply-accumulates the hardware performs, padding lanes and
                            * channels included: CONV T*P*R*C on the array, DWCONV
                            * T*P*nvec*R on the MISC lanes */
@@ -86,7 +90,18 @@ uint64_t dpu_timing_ddr_cycles(const struct dpu_timing_consts *k, uint64_t rows,
  * sum of xfer(burst) (no latency). */
 uint64_t dpu_timing_run_cycles(const struct dpu_timing_consts *k, uint64_t len);
 
-/* A CONV's cycles (architecture.md, CONV): T taps over P pixels, post-processing or not. */
+/* A CONV of T taps over P pixels (architecture.md, CONV), in two parts. The issue cycles:
+ * how long it keeps the array's input side, from the last pixel of the previous CONV (whose
+ * last tap streamed P_prev pixels; P_prev = 0 when the array was idle) until its own last
+ * pixel has entered: its first tap's preload where the previous last tap does not hide it,
+ * then its streaming. The latency: cycles after that until its results are complete (the
+ * array's fill/drain, post-processing). A chain of CONVs issued back to back costs the sum
+ * of their issue cycles plus the last one's latency. */
+uint64_t dpu_timing_conv_issue(const struct dpu_timing_consts *k, uint64_t T, uint64_t P,
+                               uint64_t P_prev);
+uint64_t dpu_timing_conv_latency(const struct dpu_timing_consts *k, bool post);
+
+/* A CONV alone: dpu_timing_conv_issue(k, T, P, 0) + dpu_timing_conv_latency(k, post). */
 uint64_t dpu_timing_conv_cycles(const struct dpu_timing_consts *k, uint64_t T, uint64_t P,
                                 bool post);
 
@@ -105,8 +120,15 @@ struct dpu_timing_rec {
     uint64_t dispatch; /* fetch dispatched it at the end of this cycle */
     uint64_t head;     /* it reached its engine (queue head, engine free): it left its queue */
     uint64_t start;    /* its first cycle of execution (tokens taken) */
-    uint64_t end;      /* first cycle after its execution: start + cost.cycles + ddr_wait */
-    uint64_t free;     /* its engine is free again (>= end: a signal held by a full queue) */
+    uint64_t end;      /* first cycle after its execution: start + cost.cycles + ddr_wait;
+                        * a CONV: its last pixel has entered the array (later than that when
+                        * the array was still streaming the previous CONV, or it waited for
+                        * an in-flight CONV's output: the RAW interlock) */
+    uint64_t done;     /* its results are complete: end, or for a CONV end + cost.latency;
+                        * never before the previous done of its engine (in order) */
+    uint64_t free;     /* its signals are given (>= done: a signal held by a full queue) */
+    uint64_t busy;     /* cycles it adds to its engine's busy count: end - start, less the
+                        * cycles a CONV's preload overlapped the previous CONV's streaming */
     uint64_t ddr_wait; /* cycles its bursts waited for the DDR channel (older bursts) */
     int engine;        /* enum dpu_engine; DPU_ENGINE_CTRL for END */
     struct dpu_timing_cost cost;
