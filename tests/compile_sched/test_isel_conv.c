@@ -52,6 +52,29 @@ static void test_records_per_block(void **state)
     }
 }
 
+/* Streamed weights whose whole output blocks fit a WGT slot (tiny: 32 KB; here blocks of
+ * 8 input blocks x 9 taps x 64 bytes = 4.5 KB, 115 or 147 KB in all) go two output blocks
+ * per LOAD: the CONVs of the chunk's second block must read its weights after the first's,
+ * an odd block count leaves a last chunk of one, and the chunks alternate slots across
+ * tiles (batch 2). */
+static void test_streamed_block_chunks(void **state)
+{
+    (void)state;
+    static const int pad1[4] = {1, 1, 1, 1};
+    for (int k = 0; k < 2; k++) {
+        ct_seed(91 + (uint64_t)k);
+        struct dpu_graph g;
+        dpu_graph_init(&g);
+        g.quantized = true;
+        int x = ct_act(&g, "x", 1 + k, 64, 5, 6, 0.05);
+        assert_true(dpu_graph_add_input(&g, x) >= 0);
+        int y = ct_conv(&g, "streamed", x, k == 0 ? 200 : 256, 3, 3, 1, 1, 1, 1, pad1, 1);
+        assert_true(dpu_graph_add_output(&g, y) >= 0);
+        ct_check(&g, "tiny", 91 + (uint64_t)k, k == 0 ? "25 output blocks" : "32 blocks, batch 2");
+        dpu_graph_free(&g);
+    }
+}
+
 /* Residual Add fused into the convolution producing one input: the conv's output as the
  * Add's first or second input, the other from the graph input or an earlier conv, one band or
  * several (double-buffered), batch 1 or 2, with a ReLU folded into the Add's clamp or not.
@@ -89,6 +112,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_records_per_block),
+        cmocka_unit_test(test_streamed_block_chunks),
         cmocka_unit_test(test_fused_add),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
