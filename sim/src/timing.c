@@ -374,10 +374,12 @@ int dpu_timing_insn(struct dpu_timing *t, const dpu_insn *in, struct dpu_diag *d
                                 t->n, dpu_engine_name(a));
         start = max64(start, q->give[q->takes % D] + t->k.t_token);
     }
-    uint64_t end = start + r->cost.cycles, busy_from = start;
+    uint64_t end = start + r->cost.cycles, busy_from = start, interlock = 0;
     bool conv = dpu_insn_get_opcode(in) == DPU_OP_CONV;
     if (conv) { /* cycles - R: its streaming, once its first pixel is in */
-        end = conv_first(t, in, start) + r->cost.cycles - t->k.R;
+        uint64_t first = conv_first(t, in, start);
+        interlock = first - max64(start + t->k.R, t->conv_end);
+        end = first + r->cost.cycles - t->k.R;
         busy_from = max64(start, t->conv_end);
     } else if (e == DPU_ENGINE_LOAD || e == DPU_ENGINE_SAVE) {
         /* The bursts take the first free channel cycles once the latency has passed; LOAD's
@@ -397,7 +399,8 @@ int dpu_timing_insn(struct dpu_timing *t, const dpu_insn *in, struct dpu_diag *d
     }
     r->start = start;
     r->end = end;
-    r->busy = end - busy_from;
+    r->interlock = interlock;
+    r->busy = end - busy_from - interlock;
     r->ddr_wait = conv ? 0 : end - start - r->cost.cycles;
     r->done = max64(end + r->cost.latency, t->engine_done[e]);
     uint64_t free_at = r->done;
@@ -436,7 +439,7 @@ int dpu_timing_insn(struct dpu_timing *t, const dpu_insn *in, struct dpu_diag *d
 
     t->tot.busy[e] += r->busy;
     t->tot.ddr_wait += r->ddr_wait;
-    t->tot.stall[e] += (start - r->head) + (free_at - r->done);
+    t->tot.stall[e] += (start - r->head) + interlock + (free_at - r->done);
     t->tot.issued_macs += r->cost.issued_macs;
     t->tot.ddr_read += r->cost.ddr_read;
     t->tot.ddr_write += r->cost.ddr_write;

@@ -177,6 +177,10 @@ int tr_write_trace(const struct timing_report *r, const char *path, struct dpu_d
         if (x->start > wait_from)
             slice(f, r, x->engine, "wait for token", "stall", wait_from, x->start, &first),
                 fprintf(f, ", \"args\": {\"insn\": %" PRIu64 "}}", i);
+        if (x->interlock)
+            slice(f, r, x->engine, "wait for ACT (interlock)", "stall", from - x->interlock, from,
+                  &first),
+                fprintf(f, ", \"args\": {\"insn\": %" PRIu64 "}}", i);
         const struct dpu_insn_desc *desc = dpu_insn_desc_by_opcode(x->opcode);
         slice(f, r, x->engine, desc ? desc->mnemonic : "?", "insn", from, x->end, &first);
         fprintf(f,

@@ -92,6 +92,7 @@ void tr_segment(struct timing_report *r, size_t step, const struct dpu_timing *t
         x->free = s->offset + rec[i].free;
         x->cycles = rec[i].busy; /* DDR waits included */
         x->ddr_wait = rec[i].ddr_wait;
+        x->interlock = rec[i].interlock;
         x->engine = rec[i].engine;
         x->timed = true;
     }
@@ -253,7 +254,7 @@ int tr_finish(struct timing_report *r, const struct dpu_graph *model, struct dpu
         dpu_timing_cost_of(&r->k, &p->insns[i], &c);
         L->finish = max64(L->finish, x->free);
         L->busy[x->engine] += x->cycles;
-        L->stall += (x->start - x->head) + (x->free - x->done);
+        L->stall += (x->start - x->head) + x->interlock + (x->free - x->done);
         L->issued_macs += c.issued_macs;
         if (x->engine == DPU_ENGINE_MISC)
             L->misc_macs += c.issued_macs;

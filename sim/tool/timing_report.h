@@ -23,11 +23,12 @@
 /* One instruction on the global timeline. */
 struct tr_insn {
     uint64_t head, start, end, done, free; /* cycles, as struct dpu_timing_rec plus the offset */
-    uint64_t cycles;   /* its busy cycles (end - start, less a CONV's preload overlapping the
-                        * previous CONV's streaming) */
-    uint64_t ddr_wait; /* of which waiting for the DDR channel (LOAD, SAVE) */
-    int engine;        /* enum dpu_engine, DPU_ENGINE_CTRL for END */
-    int32_t layer;     /* index into layers, -1 */
+    uint64_t cycles;    /* its busy cycles (end - start, less a CONV's preload overlapping the
+                         * previous CONV's streaming and its interlock) */
+    uint64_t ddr_wait;  /* of which waiting for the DDR channel (LOAD, SAVE) */
+    uint64_t interlock; /* CONV: stalled for an in-flight CONV's output (not in cycles) */
+    int engine;         /* enum dpu_engine, DPU_ENGINE_CTRL for END */
+    int32_t layer;      /* index into layers, -1 */
     unsigned opcode;
     bool timed; /* part of a segment that ran */
 };

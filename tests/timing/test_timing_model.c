@@ -55,6 +55,7 @@ static struct dpu_timing_rec *schedule(const char *text, size_t *n, struct dpu_t
         assert_int_equal(recs[0][i].done, recs[1][i].done);
         assert_int_equal(recs[0][i].free, recs[1][i].free);
         assert_int_equal(recs[0][i].busy, recs[1][i].busy);
+        assert_int_equal(recs[0][i].interlock, recs[1][i].interlock);
     }
     assert_int_equal(tt[0].cycles, tt[1].cycles);
     free(recs[0]);
@@ -249,6 +250,9 @@ static void test_conv_raw_interlock(void **state)
     assert_int_equal(r[1].start, 9);
     assert_int_equal(r[1].end, 60);
     assert_int_equal(r[1].done, 75);
+    assert_int_equal(r[1].interlock, 44 - 25); /* a stall, not busy */
+    assert_int_equal(r[1].busy, 16);
+    assert_int_equal(tot.stall[DPU_ENGINE_CONV], 19); /* its only stall */
     free(r);
     /* Reading [1152, 1280) instead, just past #0's output: no wait, end 41, done 56. */
     snprintf(text, sizeof text,

@@ -117,20 +117,23 @@ uint64_t dpu_timing_pool_cycles(const struct dpu_timing_consts *k, uint64_t oh, 
 
 /* The schedule of one instruction. Cycle 0 is the first cycle after start. */
 struct dpu_timing_rec {
-    uint64_t dispatch; /* fetch dispatched it at the end of this cycle */
-    uint64_t head;     /* it reached its engine (queue head, engine free): it left its queue */
-    uint64_t start;    /* its first cycle of execution (tokens taken) */
-    uint64_t end;      /* first cycle after its execution: start + cost.cycles + ddr_wait;
-                        * a CONV: its last pixel has entered the array (later than that when
-                        * the array was still streaming the previous CONV, or it waited for
-                        * an in-flight CONV's output: the RAW interlock) */
-    uint64_t done;     /* its results are complete: end, or for a CONV end + cost.latency;
-                        * never before the previous done of its engine (in order) */
-    uint64_t free;     /* its signals are given (>= done: a signal held by a full queue) */
-    uint64_t busy;     /* cycles it adds to its engine's busy count: end - start, less the
-                        * cycles a CONV's preload overlapped the previous CONV's streaming */
-    uint64_t ddr_wait; /* cycles its bursts waited for the DDR channel (older bursts) */
-    int engine;        /* enum dpu_engine; DPU_ENGINE_CTRL for END */
+    uint64_t dispatch;  /* fetch dispatched it at the end of this cycle */
+    uint64_t head;      /* it reached its engine (queue head, engine free): it left its queue */
+    uint64_t start;     /* its first cycle of execution (tokens taken) */
+    uint64_t end;       /* first cycle after its execution: start + cost.cycles + ddr_wait;
+                         * a CONV: its last pixel has entered the array (later than that when
+                         * the array was still streaming the previous CONV, or it waited for
+                         * an in-flight CONV's output: the RAW interlock) */
+    uint64_t done;      /* its results are complete: end, or for a CONV end + cost.latency;
+                         * never before the previous done of its engine (in order) */
+    uint64_t free;      /* its signals are given (>= done: a signal held by a full queue) */
+    uint64_t busy;      /* cycles it adds to its engine's busy count: end - start, less the
+                         * cycles a CONV's preload overlapped the previous CONV's streaming
+                         * and its interlock */
+    uint64_t interlock; /* CONV: cycles its first pixel waited for an in-flight CONV to write
+                         * ACT bytes it reads (counted as a stall) */
+    uint64_t ddr_wait;  /* cycles its bursts waited for the DDR channel (older bursts) */
+    int engine;         /* enum dpu_engine; DPU_ENGINE_CTRL for END */
     struct dpu_timing_cost cost;
 };
 
