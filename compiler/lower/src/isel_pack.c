@@ -98,17 +98,21 @@ void lw_load_packed_rows(struct lw_ctx *c, int node, const struct lw_tensor *x,
             fa = fa < 0 ? q : fa, fb = q;
             continue;
         }
-        for (int64_t ox = 0; ox < g->OW; ox = ox + 1 == lo ? hi + 1 : ox + 1)
+        for (int64_t ox = lo == 0 ? hi + 1 : 0; ox < g->OW; ox = ox + 1 == lo ? hi + 1 : ox + 1)
             load_border(c, node, x, g, &s, img0, q, q, ra, rb, ox, false, row, pix, zx);
     }
     /* The full rows' border columns: one LOAD each when the last slot's tail stays in the
      * packed pixel, else one per row. */
-    for (int64_t ox = 0; fa >= 0 && ox < g->OW; ox = ox + 1 == lo ? hi + 1 : ox + 1) {
+    for (int64_t ox = lo == 0 ? hi + 1 : 0; fa >= 0 && ox < g->OW;
+         ox = ox + 1 == lo ? hi + 1 : ox + 1) {
         int64_t ka, kb;
         col_span(g, ox, &ka, &kb);
         bool fold = (uint64_t)s.kr * seg + (uint64_t)ka * C <= pix;
-        for (int64_t q = fa; q <= fb; q = fold ? fb + 1 : q + 1)
-            load_border(c, node, x, g, &s, img0, q, fold ? fb : q, 0, s.kr - 1, ox, fold,
+        int64_t step = fold ? 1023 : 1; /* rows of one LOAD: a 10-bit field */
+        for (int64_t q = fa; q <= fb; q += step) {
+            int64_t qe = q + step - 1 < fb ? q + step - 1 : fb;
+            load_border(c, node, x, g, &s, img0, q, qe, 0, s.kr - 1, ox, fold,
                         sram + (uint64_t)(q - q0) * rs, pix, zx);
+        }
     }
 }
