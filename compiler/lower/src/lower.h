@@ -64,9 +64,10 @@ struct lw_node {
     int nbuf;         /* tile buffers in ACT: 2 = ping-pong halves (double buffering), 1 = one */
     bool flat;        /* LW_CONV 1x1 without padding: a tile is one row of pixels, input
                        * channel blocks are the kernel's taps (fewer, longer CONVs) */
-    bool pack;        /* LW_CONV with few input channels: kw kernel columns x C channels packed
-                       * into the R lanes, input dense in DDR (lw_tile_geom, isel_conv.c) */
-    int pack_kr;      /* pack: kernel rows per packed vector group (1..kh; lw_pack.c) */
+    bool pack;        /* LW_CONV with few input channels: pack_kr kernel rows x kw kernel
+                       * columns x C channels packed into the lanes, input dense in DDR
+                       * (lw_tile_geom, isel_conv.c, lw_pack.c, isel_pack.c) */
+    int pack_kr;      /* pack: kernel rows per packed vector group (1..kh) */
     bool fuse_add;    /* LW_CONV: the residual Add add_node runs as an ELTW on each output tile
                        * while it is in ACT, and the conv SAVEs the Add's output (pass layout) */
     int add_node;
