@@ -44,7 +44,7 @@ static int load_model(const char *input, struct dpu_graph *g, struct dpu_diag *d
 
 int dpuc_cmd_compile(const struct dpuc_cmd *self, int argc, char **argv)
 {
-    const char *input = NULL, *output = NULL, *arch = NULL, *dump = NULL;
+    const char *input = NULL, *output = NULL, *arch = NULL, *dump = NULL, *prows = NULL;
     bool no_fallback = false, options_done = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -62,6 +62,8 @@ int dpuc_cmd_compile(const struct dpuc_cmd *self, int argc, char **argv)
                 r = dpuc_opt_value(self, argc, argv, &i, NULL, "--arch", &arch);
             if (r == 0)
                 r = dpuc_opt_value(self, argc, argv, &i, NULL, "--dump-after", &dump);
+            if (r == 0)
+                r = dpuc_opt_value(self, argc, argv, &i, NULL, "--pack-rows", &prows);
             if (r < 0)
                 return 1;
             if (r == 0)
@@ -78,6 +80,10 @@ int dpuc_cmd_compile(const struct dpuc_cmd *self, int argc, char **argv)
         return dpuc_usage_error(self, "missing -o FILE");
     if (!arch)
         return dpuc_usage_error(self, "missing --arch PRESET");
+    char *end = NULL;
+    long pack_rows = prows ? strtol(prows, &end, 10) : 0;
+    if (prows && (end == prows || *end || pack_rows < 1 || pack_rows > 15))
+        return dpuc_usage_error(self, "--pack-rows needs a count from 1 to 15, not '%s'", prows);
     const struct dpu_preset *preset = dpu_preset_find(arch);
     if (!preset) {
         fprintf(stderr, "dpuc: compile: unknown preset '%s'; known:", arch);
@@ -105,6 +111,7 @@ int dpuc_cmd_compile(const struct dpuc_cmd *self, int argc, char **argv)
     struct dpu_compile_opts o = {0};
     o.preset = preset;
     o.no_cpu_fallback = no_fallback;
+    o.pack_rows = (int)pack_rows;
     o.dump_after = dump;
     o.dump = stdout;
     o.log = stderr;

@@ -197,6 +197,8 @@ static size_t place(const struct dpu_prog_tensor *t, size_t e)
     return ((n * H + h) * W + w) * t->cpad + c;
 }
 
+int ct_pack_rows;
+
 void ct_check(struct dpu_graph *g, const char *preset, uint64_t seed, const char *what)
 {
     struct dpu_diag d;
@@ -208,6 +210,7 @@ void ct_check(struct dpu_graph *g, const char *preset, uint64_t seed, const char
     struct dpu_compile_opts o = {0};
     o.preset = dpu_preset_find(preset);
     o.no_cpu_fallback = true;
+    o.pack_rows = ct_pack_rows;
     struct dpu_program p;
     err = dpu_compile(g, &o, &p, &d);
     if (err)
@@ -401,6 +404,7 @@ char *ct_dump_after(struct dpu_graph *g, const char *preset, const char *pass)
     struct dpu_compile_opts o = {0};
     o.preset = dpu_preset_find(preset);
     o.no_cpu_fallback = true;
+    o.pack_rows = ct_pack_rows;
     o.dump_after = pass;
     o.dump = f;
     struct dpu_program p;

@@ -32,6 +32,10 @@ int ct_pool(struct dpu_graph *g, const char *name, int op, int x, int kh, int kw
 int ct_binary(struct dpu_graph *g, const char *name, int op, int a, int b);
 int ct_unary(struct dpu_graph *g, const char *name, int op, int x);
 
+/* dpu_compile_opts.pack_rows of ct_check and ct_dump_after: 0 (the default) lets the compiler
+ * choose how many kernel rows low-channel packing gathers per vector group. */
+extern int ct_pack_rows;
+
 /* Compiles g for preset, requires one accelerator step, runs it on random inputs and compares
  * every output with the reference interpreter; prints seed and what on a mismatch. */
 /* Compiles g for preset with --no-cpu-fallback and returns the IR dump after pass (the

@@ -1,7 +1,7 @@
 #!/bin/sh
 # cli.sh DPUC DPUSIM ONNX_DIR WORKDIR: `dpuc compile` of already-quantized ONNX files (imported
 # as `dpuc import` does, then compiled; the program bytewise equal to the reference run of the
-# imported model), its refusals (a float ONNX model, a broken one naming its node,
+# imported model; --pack-rows), its refusals (a float ONNX model, a broken one naming its node,
 # --no-cpu-fallback naming the node), and `dpuc info`'s code/weights and SCRATCH lines.
 set -u
 dpuc=$1 dpusim=$2 models=$3 work=$4
@@ -37,6 +37,18 @@ cmp -s "$work/qdq.bin" "$work/qdq2.bin" || {
     echo "FAIL: compiling qdq_conv.onnx and its import differ"
     failures=$((failures + 1))
 }
+# --pack-rows: the low-channel conv gathers 1 or 3 kernel rows per vector group as told, and
+# stays bytewise equal; a count outside 1..15 is refused.
+for k in 1 3; do
+    run 0 out "packed ($k kernel rows)" -- "$dpuc" compile "$models/qdq_conv.onnx" --arch tiny \
+        --pack-rows $k --dump-after tile
+    run 0 err "" -- "$dpuc" compile "$models/qdq_conv.onnx" --arch tiny --pack-rows $k \
+        -o "$work/qdq_k$k.bin"
+    run 0 out "bytewise equal" -- "$dpusim" "$work/qdq_k$k.bin" --input \
+        "$models/qdq_conv.x.npy" -o "$work/y.npy" --check "$work/qdq.q8"
+done
+run 1 err "--pack-rows needs a count from 1 to 15" -- \
+    "$dpuc" compile "$models/qdq_conv.onnx" --arch tiny --pack-rows 0 -o "$work/k0.bin"
 # Operator form (QLinear*), with uint8 at the boundary.
 run 0 err "uint8" -- "$dpuc" compile "$models/qlinear_ops.onnx" --arch b512 -o "$work/ql.bin"
 

@@ -1,9 +1,11 @@
-/* Low-channel packing (docs/compiler.md, Tiling): convolutions with few input channels run
- * with kw kernel columns x C channels in the array's lanes over a dense input. Random such
- * convolutions (C = 1..4, kernels 3/5/7, strides 1/2, asymmetric pads, batch 1-2, input from a
- * graph input, a convolution or a max pool, sometimes read by two packed convolutions) are
- * compiled, run on dpusim through ct_check and compared byte for byte with the reference
- * interpreter; the dump after pass tile tells whether the nodes were packed. */
+/* Low-channel packing (docs/compiler.md, "Low-channel packing"): convolutions with few input
+ * channels run with kr kernel rows x kw kernel columns x C channels in the array's lanes over a
+ * dense input. Random such convolutions (C = 1..R of the preset, kernels 1..7, strides 1..3,
+ * dilations 1..2, asymmetric pads, batch 1-2, input from a graph input, a convolution or a
+ * max pool, sometimes read by two packed convolutions), with kr chosen by the compiler or
+ * forced (dpu_compile_opts.pack_rows), are compiled, run on dpusim (race checker on) through
+ * ct_check and compared byte for byte with the reference interpreter; the dump after pass tile
+ * tells whether the nodes were packed and with how many kernel rows. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,33 +21,49 @@
 #include "dpu/preset.h"
 #include "dpu/program.h"
 
-/* How many nodes of g whose name starts with prefix pass tile marks as packed on preset. */
-static int packed_nodes(struct dpu_graph *g, const char *preset, const char *prefix)
+/* Whether pass tile marks node `name` of g as packed on preset (1) or not (0); *kr gets its
+ * kernel rows per vector group (0 when not packed). */
+static int packed_nodes_kr(struct dpu_graph *g, const char *preset, const char *name, int *kr)
 {
     char *buf = ct_dump_after(g, preset, "tile");
     int n = 0;
     char pat[64];
-    snprintf(pat, sizeof pat, "'%s", prefix);
+    snprintf(pat, sizeof pat, "'%s'", name);
+    *kr = 0;
     for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
-        if (strncmp(line, "node ", 5) == 0 && strstr(line, pat) && strstr(line, " packed"))
+        if (strncmp(line, "node ", 5) == 0 && strstr(line, pat) && strstr(line, " packed")) {
+            const char *k = strstr(line, " packed (");
+            assert_non_null(k);
+            *kr = atoi(k + 9);
             n++;
+        }
     free(buf);
     return n;
 }
 
 static const char *const presets[] = {"tiny", "b512", "b1024", "b4096"};
 
-/* One random case; returns how many of its convolutions were packed (of *nconv). */
-static int one_case(uint64_t seed, int *nconv)
+/* What the random cases covered: convolutions, packed ones, packed with kr > 1 kernel rows
+ * per vector group, with all kh rows (kr == kh > 1), with some (1 < kr < kh). */
+struct cover {
+    int conv, packed, rows, all_rows, some_rows;
+};
+
+/* One random case. */
+static void one_case(uint64_t seed, struct cover *cv)
 {
     ct_seed(seed);
     const char *preset = presets[ct_int(0, 3)];
-    int C = ct_int(1, 4), ks[] = {3, 5, 7};
-    int kw = ks[ct_int(0, 2)], kh = ct_int(0, 3) == 0 ? 1 : ks[ct_int(0, 2)];
-    int sh = ct_int(1, 2), sw = ct_int(1, 2), dh = ct_int(0, 3) == 0 ? 2 : 1;
-    int pads[4] = {ct_int(0, kh - 1), ct_int(0, kw - 1), ct_int(0, kh - 1), ct_int(0, kw - 1)};
-    int H = ct_int(kh * dh + 2, 26), W = ct_int(kw + 2, 40), N = ct_int(0, 4) == 0 ? 2 : 1;
+    int R = (int)dpu_preset_find(preset)->array_rows;
+    int C = ct_int(0, 2) ? ct_int(1, 4) : ct_int(1, R), ks[] = {1, 2, 3, 5, 7};
+    int kw = ks[ct_int(1, 4)], kh = ks[ct_int(0, 4)];
+    int sh = ct_int(1, 3), sw = ct_int(1, 3), dh = ct_int(0, 3) == 0 ? 2 : 1;
+    int dw = ct_int(0, 7) == 0 ? 2 : 1; /* not packed: checks the choice stays exact */
+    int eh = (kh - 1) * dh + 1, ew = (kw - 1) * dw + 1;
+    int pads[4] = {ct_int(0, eh - 1), ct_int(0, ew - 1), ct_int(0, eh - 1), ct_int(0, ew - 1)};
+    int H = ct_int(eh + 1, 26), W = ct_int(ew + 2, 40), N = ct_int(0, 4) == 0 ? 2 : 1;
     int src = ct_int(0, 2), twice = ct_int(0, 3) == 0;
+    ct_pack_rows = ct_int(0, 1) ? 0 : ct_int(1, kh); /* 0: the compiler's choice */
     struct dpu_graph g;
     dpu_graph_init(&g);
     g.quantized = true;
@@ -62,64 +80,81 @@ static int one_case(uint64_t seed, int *nconv)
         if (src == 2) /* pool keeps the channels: make them few */
             x = ct_conv(&g, "pre2", x, C, 1, 1, 1, 1, 1, 1, (const int[4]){0, 0, 0, 0}, 1);
     }
-    int y = ct_conv(&g, "low", x, ct_int(1, 70), kh, kw, sh, sw, dh, 1, pads, 1);
+    int y = ct_conv(&g, "low", x, ct_int(1, 70), kh, kw, sh, sw, dh, dw, pads, 1);
     assert_true(dpu_graph_add_output(&g, y) >= 0);
-    *nconv = 1;
+    cv->conv++;
     if (twice) {
         int y2 =
             ct_conv(&g, "low2", x, ct_int(1, 20), 3, 3, 1, 1, 1, 1, (const int[4]){1, 1, 1, 1}, 1);
         assert_true(dpu_graph_add_output(&g, y2) >= 0);
-        *nconv = 2;
     }
-    char what[160];
-    snprintf(what, sizeof what, "C %d k %dx%d s %d,%d dh %d pads %d,%d,%d,%d in %dx%dx%d src %d%s",
-             C, kh, kw, sh, sw, dh, pads[0], pads[1], pads[2], pads[3], N, H, W, src,
-             twice ? " twice" : "");
-    int np = packed_nodes(&g, preset, "low");
+    char what[200];
+    snprintf(what, sizeof what,
+             "C %d k %dx%d s %d,%d d %d,%d pads %d,%d,%d,%d in %dx%dx%d src %d%s rows %d", C, kh,
+             kw, sh, sw, dh, dw, pads[0], pads[1], pads[2], pads[3], N, H, W, src,
+             twice ? " twice" : "", ct_pack_rows);
+    int kr;
+    if (packed_nodes_kr(&g, preset, "low", &kr) > 0) {
+        cv->packed++;
+        cv->rows += kr > 1;
+        cv->all_rows += kr > 1 && kr == kh;
+        cv->some_rows += kr > 1 && kr < kh;
+    }
     ct_check(&g, preset, seed, what);
+    ct_pack_rows = 0;
     dpu_graph_free(&g);
-    return np;
 }
 
 static void test_random_lowchan(void **state)
 {
     (void)state;
-    int packed = 0, total = 0;
-    for (uint64_t seed = 1; seed <= 120; seed++) {
-        int n;
-        packed += one_case(seed, &n);
-        total += n;
-    }
-    /* With at most 4 channels and kw >= 3, kw*C lanes always take fewer blocks than kw taps
-     * of ceil(C/R) blocks, and every input is wider than the kernel: all are packed. */
-    assert_int_equal(packed, total);
+    struct cover cv = {0};
+    for (uint64_t seed = 1; seed <= 300; seed++)
+        one_case(seed, &cv);
+    print_message("lowchan: %d convolutions, %d packed, %d over kernel rows (%d all, %d some)\n",
+                  cv.conv, cv.packed, cv.rows, cv.all_rows, cv.some_rows);
+    /* The cases must exercise every form, or the comparisons above prove little. */
+    assert_true(cv.packed >= cv.conv / 3);
+    assert_true(cv.all_rows >= 10 && cv.some_rows >= 10);
 }
 
-/* The first layers of ResNet-50 (3 channels, 7x7, stride 2, pad 3) and LeNet-5 (1 channel,
- * 5x5, pad 2) on a smaller image: packed on every preset, and bytewise equal. */
+/* The first layers of ResNet-50 (3 channels, 7x7, stride 2, pad 3), MobileNetV2 (3 channels,
+ * 3x3, stride 2, pad 1) and LeNet-5 (1 channel, 5x5, pad 2) on smaller images: packed on every
+ * preset with every count of kernel rows forced (the largest that fits up to it) and with the
+ * compiler's choice, and bytewise equal. */
 static void test_first_layers(void **state)
 {
     (void)state;
+    static const struct {
+        const char *name;
+        int C, H, W, M, k, s, pad;
+    } nets[] = {{"resnet", 3, 45, 38, 64, 7, 2, 3},
+                {"mobilenet", 3, 33, 30, 32, 3, 2, 1},
+                {"lenet", 1, 28, 28, 6, 5, 1, 2}};
     for (int p = 0; p < 4; p++) {
-        for (int which = 0; which < 2; which++) {
-            ct_seed(1000 + (uint64_t)(p * 2 + which));
-            struct dpu_graph g;
-            dpu_graph_init(&g);
-            g.quantized = true;
-            int y;
-            if (which == 0) {
-                int x = ct_act(&g, "x", 1, 3, 45, 38, 0.05);
+        for (int which = 0; which < 3; which++) {
+            for (int force = 0; force <= nets[which].k; force++) {
+                uint64_t seed = 1000 + (uint64_t)((p * 3 + which) * 16 + force);
+                ct_seed(seed);
+                struct dpu_graph g;
+                dpu_graph_init(&g);
+                g.quantized = true;
+                int x = ct_act(&g, "x", 1, nets[which].C, nets[which].H, nets[which].W, 0.05);
                 assert_true(dpu_graph_add_input(&g, x) >= 0);
-                y = ct_conv(&g, "conv1", x, 64, 7, 7, 2, 2, 1, 1, (const int[4]){3, 3, 3, 3}, 1);
-            } else {
-                int x = ct_act(&g, "x", 1, 1, 28, 28, 0.05);
-                assert_true(dpu_graph_add_input(&g, x) >= 0);
-                y = ct_conv(&g, "conv1", x, 6, 5, 5, 1, 1, 1, 1, (const int[4]){2, 2, 2, 2}, 1);
+                int k = nets[which].k, s = nets[which].s, q = nets[which].pad;
+                int y = ct_conv(&g, "conv1", x, nets[which].M, k, k, s, s, 1, 1,
+                                (const int[4]){q, q, q, q}, 1);
+                assert_true(dpu_graph_add_output(&g, y) >= 0);
+                ct_pack_rows = force;
+                int kr;
+                assert_int_equal(packed_nodes_kr(&g, presets[p], "conv1", &kr), 1);
+                assert_true(kr >= 1 && kr <= k && (force == 0 || kr <= force));
+                char what[80];
+                snprintf(what, sizeof what, "%s rows %d (got %d)", nets[which].name, force, kr);
+                ct_check(&g, presets[p], seed, what);
+                ct_pack_rows = 0;
+                dpu_graph_free(&g);
             }
-            assert_true(dpu_graph_add_output(&g, y) >= 0);
-            assert_int_equal(packed_nodes(&g, presets[p], "conv1"), 1);
-            ct_check(&g, presets[p], 1000 + (uint64_t)(p * 2 + which), which ? "lenet" : "resnet");
-            dpu_graph_free(&g);
         }
     }
 }

@@ -26,6 +26,8 @@ void lw_dump(struct lw_ctx *c, FILE *f)
             fprintf(f, " band %d rows%s%s%s%s", ln->band, ln->wgt_all ? " wgt-all" : "",
                     ln->param_all ? " param-all" : "", ln->flat ? " flat" : "",
                     ln->pack ? " packed" : "");
+        if (c->stage >= LW_TILE && ln->band > 0 && ln->pack)
+            fprintf(f, " (%d kernel rows)", ln->pack_kr);
         if (c->stage >= LW_ISEL && ln->kind != LW_CPU)
             fprintf(f, " insns [%zu, +%zu)", ln->insn_first, ln->insn_count);
         fputc('\n', f);

@@ -174,6 +174,10 @@ static void load_band(struct lw_ctx *c, int node, const struct lw_tensor *x,
                       const struct lw_node *ln, int64_t img, int64_t oy0, int64_t bh, uint64_t pix,
                       int32_t zx, uint64_t sram)
 {
+    if (ln->pack && ln->pack_kr > 1) { /* kernel rows packed too (isel_pack.c) */
+        lw_load_packed_rows(c, node, x, ln, img, oy0, bh, pix, zx, sram);
+        return;
+    }
     const struct lw_geom *g = &ln->g;
     uint64_t ps = x->pstride;
     dpu_insn *i = lw_new_insn(c, node, DPU_OP_LOAD);
@@ -429,9 +433,8 @@ int lw_isel_conv(struct lw_ctx *c, size_t n)
             const int8_t *src = w + (m * g->C + ci) * g->kh * g->kw;
             for (int64_t ky = 0; ky < g->kh; ky++)
                 for (int64_t kx = 0; kx < g->kw; kx++) {
-                    /* packed: tap ky, lane kx*C + ci; plain: tap ky*kw + kx, lane ci */
-                    uint64_t l = ln->pack ? (uint64_t)(kx * g->C + ci) : (uint64_t)ci;
-                    uint64_t t = ln->pack ? (uint64_t)ky : (uint64_t)(ky * g->kw + kx);
+                    uint64_t l, t; /* lane and tap (plain or packed) */
+                    lw_pack_lane(ln, ky, kx, ci, &l, &t);
                     uint64_t k = l / R, lane = l % R;
                     int8_t wv = src[ky * g->kw + kx];
                     S += wv;

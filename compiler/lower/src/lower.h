@@ -64,8 +64,10 @@ struct lw_node {
     int nbuf;         /* tile buffers in ACT: 2 = ping-pong halves (double buffering), 1 = one */
     bool flat;        /* LW_CONV 1x1 without padding: a tile is one row of pixels, input
                        * channel blocks are the kernel's taps (fewer, longer CONVs) */
-    bool pack;        /* LW_CONV with few input channels: kw kernel columns x C channels packed
-                       * into the R lanes, input dense in DDR (lw_tile_geom, isel_conv.c) */
+    bool pack;        /* LW_CONV with few input channels: pack_kr kernel rows x kw kernel
+                       * columns x C channels packed into the lanes, input dense in DDR
+                       * (lw_tile_geom, isel_conv.c, lw_pack.c, isel_pack.c) */
+    int pack_kr;      /* pack: kernel rows per packed vector group (1..kh) */
     bool fuse_add;    /* LW_CONV: the residual Add add_node runs as an ELTW on each output tile
                        * while it is in ACT, and the conv SAVEs the Add's output (pass layout) */
     int add_node;
@@ -195,6 +197,37 @@ void lw_tile_geom(const struct lw_node *ln, struct lw_geom *tg);
 /* Output columns [lo, hi] of g whose kernel window lies inside the input row (the rest meet
  * the left or right padding); hi < lo when there are none. */
 void lw_pack_interior(const struct lw_geom *g, int64_t *lo, int64_t *hi);
+/* Packing over kernel rows (lw_pack.c): kr kernel rows x kw columns x C channels per output
+ * pixel. The tile geometry then has ceil(kh/kr) taps (taps) over packed rows: packed row q
+ * holds input rows q*u - top + r*dh (r < kr), tap t of output row oy reads packed row
+ * oy*sh + t*dh (the shape's sh, dh); rows packed rows in all. */
+struct lw_pack_shape {
+    int kr, taps, u, sh, dh;
+    int64_t rows;
+};
+/* The shape of g packed with kr rows; false when it does not exist or its fields do not fit. */
+bool lw_pack_shape(const struct lw_geom *g, int kr, struct lw_pack_shape *s);
+/* The kernel rows [ra, rb] of packed row q that lie inside the input (false: none). */
+bool lw_pack_row_span(const struct lw_geom *g, const struct lw_pack_shape *s, int64_t q, int *ra,
+                      int *rb);
+/* May node ln run packed with kr kernel rows per vector group, a one-row band fitting? */
+bool lw_pack_rows_fit(const struct lw_ctx *c, const struct lw_node *ln, int kr);
+/* A kernel-row count node ln (an LW_CONV over a tensor that may be dense) can run packed
+ * with: the smallest that fits, or with opts->pack_rows the largest that fits up to it; 0
+ * when it cannot run packed at all (lw_packable). Pass tile then picks the fastest count. */
+int lw_pack_choose(const struct lw_ctx *c, const struct lw_node *ln);
+/* Estimated cycles of the LOADs of rows packed rows of g packed with kr rows. */
+uint64_t lw_pack_load_cost(const struct lw_ctx *c, const struct lw_geom *g, int kr, uint64_t rows);
+/* Where weight (ky, kx, ci) of node ln goes: lane (of the input vectors) and tap. */
+void lw_pack_lane(const struct lw_node *ln, int64_t ky, int64_t kx, int64_t ci, uint64_t *lane,
+                  uint64_t *tap);
+/* lw_tile_geom's rows part for ln->pack_kr > 1. */
+void lw_pack_tile_rows(const struct lw_node *ln, struct lw_geom *tg);
+/* The band of a node packed with kr > 1 (isel_pack.c): output rows oy0 .. oy0+bh-1 of image
+ * img from the dense input x into ACT at sram, packed pixels of pix bytes. */
+void lw_load_packed_rows(struct lw_ctx *c, int node, const struct lw_tensor *x,
+                         const struct lw_node *ln, int64_t img, int64_t oy0, int64_t bh,
+                         uint64_t pix, int32_t zx, uint64_t sram);
 /* Estimated cycles (docs/architecture.md, timing model) of DDR transfers of nruns runs of
  * run bytes, and of one CONV of T taps over P pixels (lw_cost.c). */
 uint64_t lw_cost_ddr(const struct lw_ctx *c, uint64_t nruns, uint64_t run);

@@ -113,6 +113,7 @@ void lw_tile_geom(const struct lw_node *ln, struct lw_geom *tg)
     tg->W = ln->g.OW;
     tg->kw = tg->sw = tg->dw = 1;
     tg->left = tg->right = 0;
+    lw_pack_tile_rows(ln, tg);
 }
 
 static uint64_t cpad_of(const struct lw_ctx *c, int64_t ch)

@@ -60,16 +60,14 @@ static bool can_write_in_place(const struct lw_ctx *c, size_t n, size_t k)
     return identity_rescale(c, n, k);
 }
 
-/* May node n run packed (lw_packable), with one row of output fitting the buffers that way? */
+/* May node n run packed (lw_pack_choose: lw_packable, with one row of output fitting the
+ * buffers that way)? */
 static bool pack_fits(const struct lw_ctx *c, size_t n)
 {
     const struct lw_node *ln = &c->nodes[n];
-    if (ln->kind != LW_CONV || c->g->nodes[n].op != DPU_NODE_CONV2D || !lw_packable(c, &ln->g))
+    if (ln->kind != LW_CONV || c->g->nodes[n].op != DPU_NODE_CONV2D)
         return false;
-    struct lw_node tmp = *ln;
-    char why[200];
-    tmp.pack = true;
-    return lw_band_fits(c, &tmp, 1, 1, why, sizeof why);
+    return lw_pack_choose(c, ln) > 0;
 }
 
 /* Low-channel first layers: a tensor read only by convolutions that gain from packing (few
@@ -99,8 +97,10 @@ static void choose_packing(struct lw_ctx *c)
         if (!ok || !any)
             continue;
         for (size_t m = 0; m < g->nnodes; m++)
-            if (g->nodes[m].ninputs > 0 && g->nodes[m].inputs[0] == (int32_t)t)
+            if (g->nodes[m].ninputs > 0 && g->nodes[m].inputs[0] == (int32_t)t) {
+                c->nodes[m].pack_kr = lw_pack_choose(c, &c->nodes[m]);
                 c->nodes[m].pack = true;
+            }
         lt->cpad = (uint32_t)g->tensors[t].dims[1];
         lt->pstride = lt->cpad;
     }

@@ -63,8 +63,8 @@ static uint64_t load_cost(const struct est *e, int64_t bh, int64_t oy0)
     const struct lw_geom *g = &e->g;
     uint64_t rows = in_rows(g, bh, e->ln->flat, oy0);
     uint64_t cols = e->ln->flat ? (uint64_t)g->OW : (uint64_t)g->W;
-    if (e->ln->pack) /* a run of kw*C bytes per packed column (borders: about as many) */
-        return lw_cost_ddr(e->c, rows * cols, (uint64_t)g->C);
+    if (e->ln->pack) /* runs of kw*C bytes (lw_pack.c) */
+        return lw_pack_load_cost(e->c, &e->ln->g, e->ln->pack_kr, rows);
     bool dense = e->in_ps == (uint64_t)g->C && !e->ln->flat;
     uint64_t runs = dense ? rows : rows * cols, run = dense ? cols * (uint64_t)g->C : e->in_run;
     return lw_cost_ddr(e->c, runs, run);
@@ -161,7 +161,8 @@ static uint64_t estimate(const struct est *e, int64_t bh, int nbuf, uint64_t won
     return t + prev_save;
 }
 
-static void plan_windowed(struct lw_ctx *c, size_t n)
+/* Plans node n's band; returns its estimated time (UINT64_MAX when no band fits). */
+static uint64_t plan_windowed(struct lw_ctx *c, size_t n)
 {
     struct lw_node *ln = &c->nodes[n];
     const struct dpu_gnode *gn = &c->g->nodes[n];
@@ -241,8 +242,29 @@ static void plan_windowed(struct lw_ctx *c, size_t n)
     }
     if (ln->band < 1 && ln->flat) { /* cannot happen: flat needs less than the general form */
         ln->flat = false;
-        plan_windowed(c, n);
+        return plan_windowed(c, n);
     }
+    return ln->band < 1 ? UINT64_MAX : estimate(&e, ln->band, ln->nbuf, wonce, wstream);
+}
+
+/* A packed convolution: planned with every count of kernel rows per vector group that fits
+ * (lw_pack_rows_fit), the fastest estimate kept; or the count pass layout was told to use
+ * (lw_pack_choose with opts->pack_rows). */
+static void plan_packed(struct lw_ctx *c, size_t n)
+{
+    struct lw_node *ln = &c->nodes[n];
+    int best_kr = ln->pack_kr;
+    uint64_t best = UINT64_MAX;
+    for (int kr = 1; kr <= ln->g.kh && c->o->pack_rows == 0; kr++) {
+        if (!lw_pack_rows_fit(c, ln, kr))
+            continue;
+        ln->pack_kr = kr;
+        uint64_t t = plan_windowed(c, n);
+        if (t < best)
+            best = t, best_kr = kr;
+    }
+    ln->pack_kr = best_kr;
+    plan_windowed(c, n);
 }
 
 int lw_pass_tile(struct lw_ctx *c)
@@ -253,7 +275,10 @@ int lw_pass_tile(struct lw_ctx *c)
             continue;
         char why[200];
         if (ln->kind == LW_CONV || ln->kind == LW_DW || ln->kind == LW_POOL) {
-            plan_windowed(c, n);
+            if (ln->pack)
+                plan_packed(c, n);
+            else
+                plan_windowed(c, n);
             if (ln->band < 1 && !lw_band_fits(c, ln, 1, 1, why, sizeof why))
                 lw_ice(c, "node '%s': no band fits although partition accepted it: %s",
                        c->g->nodes[n].name, why);

@@ -27,6 +27,9 @@ struct dpu_compile_opts {
     FILE *dump;                      /* where dumps go (stdout when NULL) */
     FILE *log;                       /* fallback notes ("node 'x' (Softmax) runs on the CPU:
                                       * ..."); NULL: silent */
+    int pack_rows;                   /* low-channel packing: 0 = kernel rows per vector group
+                                      * chosen by the cost estimate; k > 0 = the largest valid
+                                      * count up to k (tests, experiments) */
 };
 
 /* The pass names, in pipeline order, NULL-terminated. Static storage. */

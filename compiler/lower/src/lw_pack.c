@@ -1,0 +1,142 @@
+/* Low-channel packing over kernel rows too (docs/compiler.md, "Low-channel packing"): a packed
+ * convolution may gather kr kernel rows x kw kernel columns x C channels of every output
+ * pixel's window into ceil(kr*kw*C / R) vectors, and the array then runs ceil(kh/kr) taps
+ * instead of kh. The LOAD engine reads each input byte about kr*kw / (sh*sw) times to build
+ * the patches, so more rows per vector is not always faster: kr is chosen by the timing
+ * model's own formulas (lw_cost_ddr, lw_cost_conv) for the fewest estimated cycles.
+ *
+ * Packed row q of the tile geometry starts at input row q*u - top, u = gcd(sh, kr*dh), and
+ * holds input rows q*u - top + r*dh, r < kr, in lanes (r*kw + kx)*C + c: tap t of output row
+ * oy reads packed row oy*(sh/u) + t*(kr*dh/u), which holds kernel rows t*kr .. t*kr + kr - 1
+ * (rows beyond kh meet zero weights). kr = 1 is the original packing. */
+#include "lower.h"
+
+static int64_t gcd64(int64_t a, int64_t b)
+{
+    while (b) {
+        int64_t t = a % b;
+        a = b, b = t;
+    }
+    return a;
+}
+
+bool lw_pack_shape(const struct lw_geom *g, int kr, struct lw_pack_shape *s)
+{
+    if (kr < 1 || kr > g->kh)
+        return false;
+    s->kr = kr;
+    s->taps = (g->kh + kr - 1) / kr;
+    /* kr = 1 keeps every input row (the original packing's LOAD: one per band); one tap
+     * needs only the rows of the output rows. */
+    s->u = kr == 1 ? 1 : s->taps == 1 ? g->sh : (int)gcd64(g->sh, (int64_t)kr * g->dh);
+    s->sh = g->sh / s->u;
+    s->dh = s->taps > 1 ? kr * g->dh / s->u : 1;
+    s->rows = (g->OH - 1) * s->sh + (int64_t)(s->taps - 1) * s->dh + 1;
+    return s->dh <= 7;
+}
+
+bool lw_pack_row_span(const struct lw_geom *g, const struct lw_pack_shape *s, int64_t q, int *ra,
+                      int *rb)
+{
+    int64_t base = q * s->u - g->top, a = 0, b = s->kr - 1;
+    if (base < 0)
+        a = (-base + g->dh - 1) / g->dh;
+    if (base + b * g->dh > g->H - 1)
+        b = base > g->H - 1 ? -1 : (g->H - 1 - base) / g->dh;
+    *ra = (int)a, *rb = (int)b;
+    return a <= b;
+}
+
+/* May g run packed with kr kernel rows per vector? kr = 1 is lw_packable's business; kr > 1
+ * also needs the fields of its LOADs to fit (isel_pack.c: one LOAD per packed row, the
+ * columns as its rows and the kernel rows as its columns) and every packed row to hold at
+ * least one input row (a LOAD cannot write padding alone). */
+static bool rows_ok(const struct lw_ctx *c, const struct lw_geom *g, int kr)
+{
+    struct lw_pack_shape s;
+    if (!lw_pack_shape(g, kr, &s))
+        return false;
+    if (kr == 1)
+        return true;
+    uint64_t lanes = (uint64_t)kr * (uint64_t)g->kw * (uint64_t)g->C;
+    if (lanes > 4095 || lw_round_up(lanes, c->R) > 4095 ||
+        (uint64_t)g->dh * (uint64_t)g->W * (uint64_t)g->C >= (1u << 24))
+        return false;
+    for (int64_t q = 0; q < s.rows; q++) {
+        int ra, rb;
+        if (!lw_pack_row_span(g, &s, q, &ra, &rb))
+            return false;
+    }
+    return true;
+}
+
+/* Output columns that meet the left or right padding (one extra LOAD per packed row each). */
+static uint64_t border_cols(const struct lw_geom *g)
+{
+    int64_t lo, hi;
+    lw_pack_interior(g, &lo, &hi);
+    return (uint64_t)(g->OW - (hi - lo + 1));
+}
+
+uint64_t lw_pack_load_cost(const struct lw_ctx *c, const struct lw_geom *g, int kr, uint64_t rows)
+{
+    int64_t lo, hi;
+    lw_pack_interior(g, &lo, &hi);
+    uint64_t seg = (uint64_t)g->kw * (uint64_t)g->C, ow = (uint64_t)g->OW;
+    if (kr <= 1) /* one LOAD of a run of kw*C bytes per packed column (borders: about as many) */
+        return lw_cost_ddr(c, rows * ow, seg);
+    /* One LOAD per packed row, one per border column over the band (isel_pack.c). */
+    uint64_t inner = (uint64_t)(hi - lo + 1), k = (uint64_t)kr;
+    return rows * lw_cost_ddr(c, inner * k, seg) + border_cols(g) * lw_cost_ddr(c, rows * k, seg);
+}
+
+bool lw_pack_rows_fit(const struct lw_ctx *c, const struct lw_node *ln, int kr)
+{
+    if (!rows_ok(c, &ln->g, kr))
+        return false;
+    struct lw_node tmp = *ln;
+    char why[200];
+    tmp.pack = true, tmp.pack_kr = kr;
+    return lw_band_fits(c, &tmp, 1, 1, why, sizeof why);
+}
+
+int lw_pack_choose(const struct lw_ctx *c, const struct lw_node *ln)
+{
+    const struct lw_geom *g = &ln->g;
+    if (!lw_packable(c, g))
+        return 0;
+    /* The first count that fits, or the largest up to the one forced; pass tile compares
+     * the counts' estimated times (the band matters). */
+    int force = c->o->pack_rows, got = 0;
+    for (int kr = 1; kr <= g->kh; kr++) {
+        if (force <= 0 && got)
+            break;
+        if ((force <= 0 || kr <= force) && lw_pack_rows_fit(c, ln, kr))
+            got = kr;
+    }
+    return got;
+}
+
+void lw_pack_lane(const struct lw_node *ln, int64_t ky, int64_t kx, int64_t ci, uint64_t *lane,
+                  uint64_t *tap)
+{
+    const struct lw_geom *g = &ln->g;
+    int64_t kr = ln->pack_kr > 1 ? ln->pack_kr : 1;
+    if (!ln->pack) { /* plain: tap ky*kw + kx, lane ci */
+        *lane = (uint64_t)ci, *tap = (uint64_t)(ky * g->kw + kx);
+        return;
+    }
+    *lane = (uint64_t)(((ky % kr) * g->kw + kx) * g->C + ci);
+    *tap = (uint64_t)(ky / kr);
+}
+
+void lw_pack_tile_rows(const struct lw_node *ln, struct lw_geom *tg)
+{
+    struct lw_pack_shape s;
+    if (ln->pack_kr <= 1 || !lw_pack_shape(&ln->g, ln->pack_kr, &s))
+        return;
+    tg->C *= ln->pack_kr;
+    tg->H = s.rows;
+    tg->kh = s.taps, tg->sh = s.sh, tg->dh = s.dh;
+    tg->top = tg->bottom = 0;
+}
