@@ -17,14 +17,14 @@
  * input pixels (R-aligned), so each reads and writes whole pixels with its own lanes; lanes
  * beyond the channels meet zero weights or are never saved, as with LOAD and SAVE.
  *
- * Allocation, greedy in producer order: resident tensors take ACT from the top down, each at
- * the highest offset that stays clear of the resident tensors live at the same time and
- * above the tile buffers of every node running meanwhile (lw_tile_act_bytes, with the
- * residency chosen so far); a tensor that does not fit stays in DDR. Nodes running between
- * producer and last reader must place all their ACT bytes in [0, act_cap): only CONV and DW
- * nodes (ring placement below act_cap) and nodes without instructions may run meanwhile.
- * Order between the producer's writes, the readers' reads and later reuse of the bytes comes
- * from pass schedule, which derives tokens from the bytes each instruction touches.
+ * Allocation, greedy by the DDR bytes saved (largest first): resident tensors take ACT from the top
+ * down, each at the highest offset that stays clear of the resident tensors live at the same time
+ * and above the tile buffers of every node running meanwhile (lw_tile_act_bytes, with the residency
+ * chosen so far); a tensor that does not fit stays in DDR. Nodes running between producer and last
+ * reader must place all their ACT bytes in [0, act_cap): only CONV and DW nodes (ring placement
+ * below act_cap) and nodes without instructions may run meanwhile. Order between the producer's
+ * writes, the readers' reads and later reuse of the bytes comes from pass schedule, which derives
+ * tokens from the bytes each instruction touches.
  */
 #include <stdlib.h>
 
@@ -35,6 +35,20 @@ struct res {
     int first, last;
     uint64_t off, size;
 };
+
+struct cand {
+    int32_t t;
+    int first, last, readers;
+    uint64_t ps, size, saved;
+};
+
+static int cmp_saved(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    if (x->saved != y->saved)
+        return x->saved > y->saved ? -1 : 1;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
 
 /* The conv running Add node a as its fused Add, -1 when a is not fused. */
 static int fusing_conv(const struct lw_ctx *c, size_t a)
@@ -49,7 +63,8 @@ static int fusing_conv(const struct lw_ctx *c, size_t a)
 
 /* Can tensor t live in ACT as far as its producer and readers go? Sets its pixel stride and
  * lifetime. */
-static bool candidate(const struct lw_ctx *c, int32_t t, uint64_t *ps, int *first, int *last)
+static bool candidate(const struct lw_ctx *c, int32_t t, uint64_t *ps, int *first, int *last,
+                      int *nreaders)
 {
     const struct dpu_graph *g = c->g;
     const struct lw_tensor *lt = &c->tensors[t];
@@ -121,6 +136,7 @@ static bool candidate(const struct lw_ctx *c, int32_t t, uint64_t *ps, int *firs
         }
     }
     *ps = lw_round_up(*ps, c->R);
+    *nreaders = readers;
     if (!readers || (exact && *ps != want))
         return false;
     /* Everything running meanwhile keeps its ACT bytes below act_cap. */
@@ -175,37 +191,50 @@ int lw_pass_resident(struct lw_ctx *c)
     size_t nr = 0;
     for (size_t t = 0; t < g->ntensors; t++)
         c->tensors[t].resident = false;
-    /* Candidates in producer order: chains then fill ACT from the top as they run. */
+    /* Candidates by the DDR bytes they save (written once, read once per reader: a tensor's
+     * readers each LOAD it), largest first, then in producer order. */
+    struct cand *cs = calloc(g->nnodes ? g->nnodes : 1, sizeof *cs);
+    if (!cs) {
+        free(r);
+        return dpu_diag_set(c->d, DPU_E_NOMEM, "out of memory");
+    }
+    size_t nc = 0;
     for (size_t p = 0; p < g->nnodes; p++) {
         if (!tiled(c, (int)p))
             continue;
         const struct dpu_gnode *pg = &g->nodes[p];
-        int32_t t =
-            c->nodes[p].fuse_add ? g->nodes[c->nodes[p].add_node].outputs[0] : pg->outputs[0];
-        uint64_t ps;
-        int first, last;
-        if (t < 0 || !candidate(c, t, &ps, &first, &last))
+        struct cand k = {0};
+        k.t = c->nodes[p].fuse_add ? g->nodes[c->nodes[p].add_node].outputs[0] : pg->outputs[0];
+        if (k.t < 0 || !candidate(c, k.t, &k.ps, &k.first, &k.last, &k.readers))
             continue;
-        const struct dpu_gtensor *gt = &g->tensors[t];
-        uint64_t size = (uint64_t)gt->dims[0] * (uint64_t)gt->dims[2] * (uint64_t)gt->dims[3] * ps;
-        struct lw_tensor *lt = &c->tensors[t];
+        const struct dpu_gtensor *gt = &g->tensors[k.t];
+        k.size = (uint64_t)gt->dims[0] * (uint64_t)gt->dims[2] * (uint64_t)gt->dims[3] * k.ps;
+        k.saved = (uint64_t)gt->dims[0] * (uint64_t)gt->dims[2] * (uint64_t)gt->dims[3] *
+                  (uint64_t)gt->dims[1] * (uint64_t)(1 + k.readers);
+        cs[nc++] = k;
+    }
+    qsort(cs, nc, sizeof *cs, cmp_saved);
+    for (size_t i = 0; i < nc; i++) {
+        const struct cand *k = &cs[i];
+        struct lw_tensor *lt = &c->tensors[k->t];
         lt->resident = true; /* tentatively: the tile buffers shrink by its LOADs and SAVEs */
         uint64_t floor = 0;
-        for (int n = first; n <= last; n++)
+        for (int n = k->first; n <= k->last; n++)
             if (tiled(c, n)) {
                 uint64_t b = lw_tile_act_bytes(c, (size_t)n);
                 floor = b > floor ? b : floor;
             }
-        uint64_t at = fit(c, r, nr, first, last, size, floor);
+        uint64_t at = fit(c, r, nr, k->first, k->last, k->size, floor);
         if (at == UINT64_MAX) {
             lt->resident = false;
             continue;
         }
-        lt->act_off = at, lt->act_ps = ps;
-        lt->live_first = first, lt->live_last = last;
+        lt->act_off = at, lt->act_ps = k->ps;
+        lt->live_first = k->first, lt->live_last = k->last;
         lt->in_prog = false; /* no DDR bytes, no entry in the program's tensor table */
-        r[nr++] = (struct res){t, first, last, at, size};
+        r[nr++] = (struct res){k->t, k->first, k->last, at, k->size};
     }
+    free(cs);
     for (size_t n = 0; n < g->nnodes; n++) {
         uint64_t cap = c->p->act_buf_bytes;
         for (size_t i = 0; i < nr; i++)
