@@ -190,12 +190,56 @@ static void test_fallbacks(void **state)
     dpu_graph_free(&g);
 }
 
+/* Random MobileNet-like stacks: 1-3 inverted-residual blocks (expansion, depthwise 3x3 or
+ * 5x5 with "same" padding and stride 1 or 2, projection, the residual Add when the shapes
+ * allow), random sizes, presets and batch: whatever the pass keeps in ACT, bytewise. */
+static void test_random_blocks(void **state)
+{
+    (void)state;
+    static const char *const presets[] = {"tiny", "b512", "b1024", "b4096"};
+    int kept = 0;
+    for (int v = 0; v < 16; v++) {
+        uint64_t seed = 80 + (uint64_t)v;
+        ct_seed(seed);
+        struct dpu_graph g;
+        const char *preset = presets[ct_int(0, 3)];
+        bool tiny = strcmp(preset, "tiny") == 0;
+        int h = ct_int(5, tiny ? 16 : 40), cin = ct_int(2, tiny ? 16 : 48);
+        int x = input(&g, ct_int(1, 2), cin, h, h + ct_int(0, 3));
+        int y = ct_conv(&g, "stem", x, cin, 1, 1, 1, 1, 1, 1, pad0, 1);
+        int blocks = ct_int(1, 3);
+        for (int b = 0; b < blocks; b++) {
+            char n[4][16];
+            snprintf(n[0], sizeof n[0], "e%d", b);
+            snprintf(n[1], sizeof n[1], "d%d", b);
+            snprintf(n[2], sizeof n[2], "p%d", b);
+            snprintf(n[3], sizeof n[3], "a%d", b);
+            int c = (int)g.tensors[y].dims[1], hh = (int)g.tensors[y].dims[2];
+            int wide = c * ct_int(2, tiny ? 3 : 6), k = ct_int(0, 1) ? 5 : 3, r = k / 2;
+            int s = hh > 4 && ct_int(0, 2) == 0 ? 2 : 1, cout = ct_int(0, 1) ? c : ct_int(2, 40);
+            int pads[4] = {r, r, r, r};
+            int e = ct_conv(&g, n[0], y, wide, 1, 1, 1, 1, 1, 1, pad0, 1);
+            int d = ct_conv(&g, n[1], e, wide, k, k, s, s, 1, 1, pads, wide);
+            int p = ct_conv(&g, n[2], d, cout, 1, 1, 1, 1, 1, 1, pad0, 1);
+            y = s == 1 && cout == c ? ct_binary(&g, n[3], DPU_NODE_ADD, p, y) : p;
+        }
+        y = ct_conv(&g, "head", y, ct_int(2, 20), 1, 1, 1, 1, 1, 1, pad0, 1);
+        assert_true(dpu_graph_add_output(&g, y) >= 0);
+        char what[96];
+        snprintf(what, sizeof what, "%d blocks, h %d, channels %d on %s", blocks, h, cin, preset);
+        kept += resident(&g, preset, "e0") + resident(&g, preset, "d0");
+        ct_check(&g, preset, seed, what);
+        dpu_graph_free(&g);
+    }
+    assert_true(kept >= 16);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chain),     cmocka_unit_test(test_two_readers),
         cmocka_unit_test(test_skip),      cmocka_unit_test(test_dw_padding),
-        cmocka_unit_test(test_fallbacks),
+        cmocka_unit_test(test_fallbacks), cmocka_unit_test(test_random_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
