@@ -15,3 +15,5 @@ dpu_add_unit_test(test_compile_sched_isel_conv SOURCES ${COMPILE_SCHED_DIR}/test
                   LIBS compile_test_util)
 dpu_add_unit_test(test_compile_sched_order SOURCES ${COMPILE_SCHED_DIR}/test_order.c
                   LIBS compile_test_util)
+dpu_add_unit_test(test_compile_sched_resident SOURCES ${COMPILE_SCHED_DIR}/test_resident.c
+                  LIBS compile_test_util)

@@ -131,12 +131,19 @@ static int dwconv_accesses(const struct dpu_sim *s, const dpu_insn *in, sim_acce
     uint64_t oh = dpu_dwconv_get_oh(in), ow = dpu_dwconv_get_ow(in);
     EMIT(DPU_SIM_SPACE_PARAM, 16 * dpu_dwconv_get_param_addr(in), 16 * vec, false);
     EMIT(DPU_SIM_SPACE_WGT, dpu_dwconv_get_wgt_addr(in), vec * kh * kw, false);
+    uint64_t sh = dpu_dwconv_get_stride_h(in), sw = dpu_dwconv_get_stride_w(in);
+    uint64_t dh = dpu_dwconv_get_dil_h(in), dw = dpu_dwconv_get_dil_w(in);
+    uint64_t pt = dpu_dwconv_get_pad_top(in), pl = dpu_dwconv_get_pad_left(in);
+    uint64_t vh = (oh - 1) * sh + (kh - 1) * dh + 1 - pt - dpu_dwconv_get_pad_bottom(in);
+    uint64_t vw = (ow - 1) * sw + (kw - 1) * dw + 1 - pl - dpu_dwconv_get_pad_right(in);
     for (uint64_t oy = 0; oy < oh; oy++)
         for (uint64_t ox = 0; ox < ow; ox++)
             for (uint64_t ky = 0; ky < kh; ky++)
                 for (uint64_t kx = 0; kx < kw; kx++) {
-                    uint64_t iy = oy * dpu_dwconv_get_stride_h(in) + ky * dpu_dwconv_get_dil_h(in);
-                    uint64_t ix = ox * dpu_dwconv_get_stride_w(in) + kx * dpu_dwconv_get_dil_w(in);
+                    /* implicit padding (outside the stored rectangle) reads nothing */
+                    uint64_t iy = oy * sh + ky * dh - pt, ix = ox * sw + kx * dw - pl;
+                    if (iy >= vh || ix >= vw)
+                        continue;
                     EMIT(DPU_SIM_SPACE_ACT,
                          dpu_dwconv_get_act_addr(in) + iy * dpu_dwconv_get_act_row_stride(in) +
                              ix * dpu_dwconv_get_act_col_stride(in),

@@ -3,16 +3,28 @@
 
 #include "sim_internal.h"
 
-/* From act_addr to the last lane of the last vector of input pixel (IY, IX). */
+/* The stored rectangle of the tile's input grid (IH x IW less the implicit padding); zero rows
+ * or columns when the pads cover the grid (invalid, reported by check_fields). */
+static void dw_stored(const dpu_insn *in, uint64_t *vh, uint64_t *vw)
+{
+    uint64_t ih = (dpu_dwconv_get_oh(in) - 1) * dpu_dwconv_get_stride_h(in) +
+                  (dpu_dwconv_get_kh(in) - 1) * dpu_dwconv_get_dil_h(in) + 1;
+    uint64_t iw = (dpu_dwconv_get_ow(in) - 1) * dpu_dwconv_get_stride_w(in) +
+                  (dpu_dwconv_get_kw(in) - 1) * dpu_dwconv_get_dil_w(in) + 1;
+    uint64_t ph = dpu_dwconv_get_pad_top(in) + dpu_dwconv_get_pad_bottom(in);
+    uint64_t pw = dpu_dwconv_get_pad_left(in) + dpu_dwconv_get_pad_right(in);
+    *vh = ph < ih ? ih - ph : 0;
+    *vw = pw < iw ? iw - pw : 0;
+}
+
+/* From act_addr to the last lane of the last vector of the stored rectangle's last pixel. */
 static struct sim_ext dw_input(const struct sim_check *c, const dpu_insn *in)
 {
-    uint64_t IY = (dpu_dwconv_get_oh(in) - 1) * dpu_dwconv_get_stride_h(in) +
-                  (dpu_dwconv_get_kh(in) - 1) * dpu_dwconv_get_dil_h(in);
-    uint64_t IX = (dpu_dwconv_get_ow(in) - 1) * dpu_dwconv_get_stride_w(in) +
-                  (dpu_dwconv_get_kw(in) - 1) * dpu_dwconv_get_dil_w(in);
+    uint64_t vh, vw;
+    dw_stored(in, &vh, &vw);
     uint64_t a = dpu_dwconv_get_act_addr(in);
-    return (struct sim_ext){a, a + IY * dpu_dwconv_get_act_row_stride(in) +
-                                   IX * dpu_dwconv_get_act_col_stride(in) +
+    return (struct sim_ext){a, a + (vh - 1) * dpu_dwconv_get_act_row_stride(in) +
+                                   (vw - 1) * dpu_dwconv_get_act_col_stride(in) +
                                    dpu_dwconv_get_nvec(in) * c->R};
 }
 
@@ -40,6 +52,18 @@ static unsigned check_fields(struct sim_check *c, const dpu_insn *in)
         (e = sim_check_nonzero(c, dpu_dwconv_get_ow(in), DPU_DWCONV_OW_LO, "ow")) ||
         (e = sim_check_nonzero(c, dpu_dwconv_get_nvec(in), DPU_DWCONV_NVEC_LO, "nvec")))
         return e;
+    uint64_t vh, vw;
+    dw_stored(in, &vh, &vw);
+    if (vh == 0)
+        return SIM_BAD_FIELD(c, DPU_DWCONV_PAD_TOP_LO, "pad_top",
+                             "pad_top + pad_bottom = %" PRIu64
+                             " covers every input row of the tile: nothing is stored",
+                             dpu_dwconv_get_pad_top(in) + dpu_dwconv_get_pad_bottom(in));
+    if (vw == 0)
+        return SIM_BAD_FIELD(c, DPU_DWCONV_PAD_LEFT_LO, "pad_left",
+                             "pad_left + pad_right = %" PRIu64
+                             " covers every input column of the tile: nothing is stored",
+                             dpu_dwconv_get_pad_left(in) + dpu_dwconv_get_pad_right(in));
     if (lo > hi)
         return SIM_BAD_FIELD(c, DPU_DWCONV_CLAMP_LO_LO, "clamp_lo",
                              "clamp_lo = %" PRId64 " is above clamp_hi = %" PRId64, lo, hi);

@@ -6,7 +6,8 @@
  *     a := wrap32(bias(q) + sum over ky, kx of
  *            ACT[act_addr + iy*act_row_stride + ix*act_col_stride + ch] *
  *            WGT[wgt_addr + (v*kh*kw + ky*kw + kx)*R + l])
- *       with iy := oy*stride_h + ky*dil_h, ix := ox*stride_w + kx*dil_w
+ *       with iy := oy*stride_h + ky*dil_h - pad_top, ix := ox*stride_w + kx*dil_w - pad_left,
+ *       reading pad_value where (iy, ix) lies outside the stored VH x VW rectangle
  *     y := sat(rq(a, M(q), s(q)) + out_zp, clamp_lo, clamp_hi);  if lut: y := LUT(y)
  *     ACT[out_addr + (oy*ow + ox)*out_pstride + ch] := y
  */
@@ -29,6 +30,11 @@ unsigned sim_exec_dwconv(struct dpu_sim *s, const dpu_insn *in, uint64_t *fault_
     int32_t zp = (int32_t)dpu_dwconv_get_out_zp(in);
     int32_t lo = (int32_t)dpu_dwconv_get_clamp_lo(in), hi = (int32_t)dpu_dwconv_get_clamp_hi(in);
     bool lut = dpu_dwconv_get_lut(in);
+    /* Implicit padding: only the stored rectangle of the tile's input grid is in ACT. */
+    uint64_t pt = dpu_dwconv_get_pad_top(in), pl = dpu_dwconv_get_pad_left(in);
+    uint64_t vh = (oh - 1) * sh + (kh - 1) * dh + 1 - pt - dpu_dwconv_get_pad_bottom(in);
+    uint64_t vw = (ow - 1) * sw + (kw - 1) * dw + 1 - pl - dpu_dwconv_get_pad_right(in);
+    int8_t pv = (int8_t)dpu_dwconv_get_pad_value(in);
 
     for (uint64_t ch = 0; ch < nch; ch++) {
         if (!sim_param_ok(sim_param_read(s, q0 + ch), DPU_RQ_MAX_SHIFT)) {
@@ -44,8 +50,11 @@ unsigned sim_exec_dwconv(struct dpu_sim *s, const dpu_insn *in, uint64_t *fault_
                 int32_t a = 0;
                 for (uint64_t ky = 0; ky < kh; ky++) {
                     for (uint64_t kx = 0; kx < kw; kx++) {
-                        uint64_t iy = oy * sh + ky * dh, ix = ox * sw + kx * dw;
-                        int8_t x = sim_act(s, act + iy * ars + ix * acs + ch);
+                        /* unsigned: a position above or left of the rectangle wraps to a
+                         * huge value and fails the same test as one below or right of it */
+                        uint64_t iy = oy * sh + ky * dh - pt, ix = ox * sw + kx * dw - pl;
+                        int8_t x =
+                            iy < vh && ix < vw ? sim_act(s, act + iy * ars + ix * acs + ch) : pv;
                         int8_t w = sim_wgt(s, wgt + (v * kh * kw + ky * kw + kx) * R + l);
                         a = dpu_mac32(a, x, w);
                     }

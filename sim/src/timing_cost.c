@@ -162,13 +162,27 @@ static void conv_cost(const struct dpu_timing_consts *k, const dpu_insn *in,
  * kh x kw window of input vectors; each kernel row costs ceil(kw/K_DW) multiplier cycles,
  * and the single ACT read port brings in kw vectors per kernel row for the first pixel of a
  * row and n_new for each next one. Reads of the next pixel overlap the multiplies of this
- * one, so a row costs the larger of the two. */
+ * one, so a row costs the larger of the two. Implicit padding is not read: a kernel row on a
+ * padding row costs its multiplies only, and (without dilation along the row, where each
+ * column of the row is read once) the padding columns come off the reads. */
 uint64_t dpu_timing_dwconv_cycles(const struct dpu_timing_consts *k, uint64_t kh, uint64_t kw,
-                                  uint64_t oh, uint64_t ow, uint64_t nvec, uint64_t sw, uint64_t dw)
+                                  uint64_t oh, uint64_t ow, uint64_t nvec, uint64_t sw, uint64_t dw,
+                                  const struct dpu_timing_dw_pad *pad)
 {
     uint64_t n_new = sw % dw == 0 && sw / dw < kw ? sw / dw : kw;
     uint64_t reads = kw + (ow - 1) * n_new, mults = ow * ceil_div(kw, k->dw_taps);
-    return kh * kw + oh * nvec * kh * max64(reads, mults) + k->d_misc;
+    uint64_t prows = 0; /* (output row, kernel row) pairs on a padding row */
+    if (pad) {
+        if (dw == 1 && reads > pad->left + pad->right) /* else invalid: nothing stored */
+            reads -= pad->left + pad->right;
+        uint64_t ih = (oh - 1) * pad->sh + (kh - 1) * pad->dh + 1;
+        for (uint64_t oy = 0; oy < oh; oy++)
+            for (uint64_t ky = 0; ky < kh; ky++) {
+                uint64_t iy = oy * pad->sh + ky * pad->dh;
+                prows += iy < pad->top || iy >= ih - pad->bottom;
+            }
+    }
+    return kh * kw + nvec * ((oh * kh - prows) * max64(reads, mults) + prows * mults) + k->d_misc;
 }
 
 uint64_t dpu_timing_pool_cycles(const struct dpu_timing_consts *k, uint64_t oh, uint64_t ow,
@@ -183,8 +197,12 @@ static void dwconv_cost(const struct dpu_timing_consts *k, const dpu_insn *in,
     uint64_t kh = dpu_dwconv_get_kh(in), kw = dpu_dwconv_get_kw(in);
     uint64_t oh = dpu_dwconv_get_oh(in), ow = dpu_dwconv_get_ow(in);
     uint64_t nvec = dpu_dwconv_get_nvec(in);
+    struct dpu_timing_dw_pad pad = {dpu_dwconv_get_pad_top(in),  dpu_dwconv_get_pad_bottom(in),
+                                    dpu_dwconv_get_pad_left(in), dpu_dwconv_get_pad_right(in),
+                                    dpu_dwconv_get_stride_h(in), dpu_dwconv_get_dil_h(in)};
+    bool padded = pad.top || pad.bottom || pad.left || pad.right;
     c->cycles = dpu_timing_dwconv_cycles(k, kh, kw, oh, ow, nvec, dpu_dwconv_get_stride_w(in),
-                                         dpu_dwconv_get_dil_w(in));
+                                         dpu_dwconv_get_dil_w(in), padded ? &pad : NULL);
     c->issued_macs = oh * ow * nvec * kh * kw * k->R;
 }
 

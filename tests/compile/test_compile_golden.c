@@ -170,6 +170,22 @@ static void test_golden_depthwise(void **state)
     finish(g, ct_conv(g, "dw", in4(g, 12, 6, 5), 12, 3, 3, 1, 1, 1, 1, p, 12), "depthwise_tiny");
 }
 
+/* An inverted-residual block with its skip, in ACT: expansion 1x1, depthwise 3x3 (pad 1),
+ * projection 1x1 with the residual Add fused; the block input s, the expansion and the
+ * depthwise output are resident (pass resident): no SAVE or LOAD between the layers, and the
+ * DWCONVs read their rows with implicit padding. */
+static void test_golden_resident(void **state)
+{
+    (void)state;
+    struct dpu_graph *g = start(5);
+    int p0[4] = {0, 0, 0, 0}, p1[4] = {1, 1, 1, 1};
+    int s = ct_conv(g, "s", in4(g, 5, 6, 5), 8, 1, 1, 1, 1, 1, 1, p0, 1);
+    int e = ct_conv(g, "expand", s, 20, 1, 1, 1, 1, 1, 1, p0, 1);
+    int d = ct_conv(g, "dw", e, 20, 3, 3, 1, 1, 1, 1, p1, 20);
+    int pr = ct_conv(g, "project", d, 8, 1, 1, 1, 1, 1, 1, p0, 1);
+    finish(g, ct_binary(g, "add", DPU_NODE_ADD, pr, s), "resident_tiny");
+}
+
 /* Average pool 3x3 stride 2 with padding, then global average pool. */
 static void test_golden_pools(void **state)
 {
@@ -307,6 +323,6 @@ int main(void)
         cmocka_unit_test(test_golden_add),       cmocka_unit_test(test_golden_concat),
         cmocka_unit_test(test_golden_fc),        cmocka_unit_test(test_golden_lut),
         cmocka_unit_test(test_golden_grouped),   cmocka_unit_test(test_golden_grouped_packed),
-        cmocka_unit_test(test_cpu_fallback_plan)};
+        cmocka_unit_test(test_golden_resident),  cmocka_unit_test(test_cpu_fallback_plan)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,7 +19,7 @@ static void test_constants(void **state)
     (void)state;
     assert_string_equal(DPU_ISA_NAME, "opendpu");
     assert_int_equal(DPU_ISA_VERSION_MAJOR, 0);
-    assert_int_equal(DPU_ISA_VERSION_MINOR, 1);
+    assert_int_equal(DPU_ISA_VERSION_MINOR, 2);
     assert_int_equal(DPU_INSN_BITS, 256);
     assert_int_equal(DPU_INSN_BYTES, 32);
     assert_int_equal(DPU_INSN_WORDS, 4);

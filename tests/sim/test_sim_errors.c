@@ -169,6 +169,10 @@ static const struct bad cases[] = {
      16},
     {"ELTW lut before LUTLD", EW("lut=1") END, DPU_ERRCODE_BAD_FIELD, 0, 15},
     {"DWCONV lut before LUTLD", DW("lut=1") END, DPU_ERRCODE_BAD_FIELD, 0, 14},
+    {"DWCONV pads cover every row", DW("kh=3 pad_top=2 pad_bottom=1") END, DPU_ERRCODE_BAD_FIELD, 0,
+     230},
+    {"DWCONV pads cover every column", DW("kw=2 stride_w=3 pad_left=1 pad_right=1") END,
+     DPU_ERRCODE_BAD_FIELD, 0, 238},
     {"LUT before LUTLD", "LUT in_addr=0 out_addr=0 len=1\n" END, DPU_ERRCODE_BAD_FIELD, 0, 0},
     /* ---- SRAM_RANGE: the highest address of the extent, in the field's unit ---- */
     {"LOAD beyond ACT", LD("sram_addr=65532") END, DPU_ERRCODE_SRAM_RANGE, 0, 65539},
@@ -193,6 +197,10 @@ static const struct bad cases[] = {
      0, 65536},
     {"DWCONV records", DW("nvec=2 out_pstride=16 param_addr=500") END, DPU_ERRCODE_SRAM_RANGE, 0,
      515},
+    /* implicit padding: only the stored 2 x 2 rectangle counts (its last byte 65551) */
+    {"DWCONV stored rectangle beyond ACT",
+     DW("kh=3 kw=3 pad_top=1 pad_left=1 act_addr=65528 act_row_stride=8") END,
+     DPU_ERRCODE_SRAM_RANGE, 0, 65551},
     {"LUTLD beyond ACT", "LUTLD src_addr=65288\n" END, DPU_ERRCODE_SRAM_RANGE, 0, 65543},
     /* ---- DDR_RANGE: the highest offset the instruction would access ---- */
     {"LOAD beyond INPUT",

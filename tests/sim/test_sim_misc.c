@@ -2,6 +2,8 @@
  * states of the tiny preset (R = C = 8). Every expected value is derived in the comments. */
 #include "sim_test_util.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 /* ---- POOL ---------------------------------------------------------------------------- */
@@ -232,6 +234,74 @@ static void test_dwconv(void **state)
     dpu_sim_destroy(s);
 }
 
+/* DWCONV's implicit padding (pad_top/bottom/left/right, pad_value) against the same
+ * convolution over an explicitly padded buffer: for every combination of pads 0..2 on each
+ * side, strides and dilations 1..2 and 1..3 output rows, the stored rectangle alone (from ACT
+ * 4096) with the pads must give the bytes the whole grid (from ACT 0, border = pad_value)
+ * gives without them. Two vectors (16 channels), 3x3 kernels, pad_value -3. */
+static void test_dwconv_implicit_padding(void **state)
+{
+    (void)state;
+    struct dpu_sim *s = tu_sim("tiny");
+    uint8_t *act = tu_buf(s, DPU_BUF_ACT), *wgt = tu_buf(s, DPU_BUF_WGT);
+    for (int i = 0; i < 2 * 9 * 8; i++)
+        wgt[i] = (uint8_t)((i * 37 + 11) % 15 - 7);
+    for (int ch = 0; ch < 16; ch++)
+        tu_param(s, ch, 100 * ch - 700, 1 << 20, 22);
+    int runs = 0;
+    for (int cfg = 0; cfg < 4; cfg++) {
+        int sh = cfg == 1 || cfg == 3 ? 2 : 1, dh = cfg >= 2 ? 2 : 1;
+        for (int oh = 1; oh <= 3; oh++) {
+            int ih = (oh - 1) * sh + 2 * dh + 1, ow = 3, iw = (ow - 1) * sh + 2 * dh + 1;
+            for (int pads = 0; pads < 81; pads++) {
+                int pt = pads % 3, pb = pads / 3 % 3, pl = pads / 9 % 3, pr = pads / 27;
+                int vh = ih - pt - pb, vw = iw - pl - pr;
+                if (vh < 1 || vw < 1)
+                    continue;
+                /* the whole grid at 0 (rows iw*16 bytes apart), the stored part at 4096 */
+                for (int y = 0; y < ih; y++)
+                    for (int x = 0; x < iw; x++)
+                        for (int ch = 0; ch < 16; ch++) {
+                            bool in = y >= pt && y < pt + vh && x >= pl && x < pl + vw;
+                            int8_t v = (int8_t)((y * 31 + x * 17 + ch * 7 + pads) % 251 - 125);
+                            act[(y * iw + x) * 16 + ch] = (uint8_t)(in ? v : -3);
+                            if (in)
+                                act[4096 + ((y - pt) * vw + (x - pl)) * 16 + ch] = (uint8_t)v;
+                        }
+                char text[600];
+                const char *fmt =
+                    "DWCONV kh=3 kw=3 stride_h=%d stride_w=%d dil_h=%d dil_w=%d oh=%d ow=%d nvec=2 "
+                    "act_addr=%d act_col_stride=16 act_row_stride=%d wgt_addr=0 param_addr=0 "
+                    "out_zp=1 out_addr=%d out_pstride=16 %s\nEND\n";
+                snprintf(text, sizeof text, fmt, sh, sh, dh, dh, oh, ow, 0, iw * 16, 8192, "");
+                tu_run_ok(s, text, NULL);
+                char pad[120];
+                snprintf(pad, sizeof pad,
+                         "pad_top=%d pad_bottom=%d pad_left=%d pad_right=%d pad_value=-3", pt, pb,
+                         pl, pr);
+                snprintf(text, sizeof text, fmt, sh, sh, dh, dh, oh, ow, 4096, vw * 16, 12288, pad);
+                tu_run_ok(s, text, NULL);
+                tu_expect_bytes(act + 12288, act + 8192, (size_t)(oh * ow * 16), text);
+                runs++;
+            }
+        }
+    }
+    assert_true(runs > 600);
+    /* A different pad_value changes the border results: the padding is really read as it. */
+    tu_run_ok(s,
+              "DWCONV kh=3 kw=3 oh=1 ow=1 nvec=2 act_addr=4096 act_col_stride=16 "
+              "act_row_stride=16 wgt_addr=0 param_addr=0 out_addr=8192 out_pstride=16 "
+              "pad_top=1 pad_bottom=1 pad_left=1 pad_right=1 pad_value=0\nEND\n",
+              NULL);
+    tu_run_ok(s,
+              "DWCONV kh=3 kw=3 oh=1 ow=1 nvec=2 act_addr=4096 act_col_stride=16 "
+              "act_row_stride=16 wgt_addr=0 param_addr=0 out_addr=12288 out_pstride=16 "
+              "pad_top=1 pad_bottom=1 pad_left=1 pad_right=1 pad_value=100\nEND\n",
+              NULL);
+    assert_memory_not_equal(act + 8192, act + 12288, 16);
+    dpu_sim_destroy(s);
+}
+
 /* ---- LUTLD and LUT ------------------------------------------------------------------- */
 
 /* Table entry i = (7i) mod 256. LUT(v) = table[v + 128]:
@@ -354,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_eltw_add_in_place),
         cmocka_unit_test(test_eltw_mul_in_place),
         cmocka_unit_test(test_dwconv),
+        cmocka_unit_test(test_dwconv_implicit_padding),
         cmocka_unit_test(test_lutld_lut),
         cmocka_unit_test(test_eltw_lut),
         cmocka_unit_test(test_sync_relays_token),

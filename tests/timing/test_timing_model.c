@@ -525,6 +525,23 @@ static void test_dwconv(void **state)
     assert_int_equal(
         dw_cycles_on("b4096", "kh=3 kw=3 stride_h=2 stride_w=2 oh=4 ow=56 nvec=3", &issued), 4080);
     assert_int_equal(issued, 193536);
+    /* Implicit padding is not read. 3x3, stride 1, 4x8 outputs, 2 vectors, pads 1 on every
+     * side: a kernel row reads 10 - 2 = 8 vectors (= 8 multiplier cycles); of the 4*3 (output
+     * row, kernel row) pairs, 2 fall on padding rows (grid rows 0 and 5) and cost their 8
+     * multiplies only: 9 + 2*(10*8 + 2*8) + 3 = 204 (252 stored whole). The issued MACs do
+     * not change. */
+    assert_int_equal(dw_cycles("kh=3 kw=3 oh=4 ow=8 nvec=2 pad_top=1 pad_bottom=1 pad_left=1 "
+                               "pad_right=1",
+                               &issued),
+                     204);
+    assert_int_equal(issued, 4 * 8 * 2 * 9 * 8);
+    /* Stride 2, pad_top 1, pad_left 1 (2 rows of 4): reads 9 - 1 = 8 > 4; grid row 0 is
+     * padding for output row 0's first kernel row: 9 + (5*8 + 1*4) + 3 = 56 (66 whole). */
+    assert_int_equal(
+        dw_cycles("kh=3 kw=3 stride_h=2 stride_w=2 oh=2 ow=4 pad_top=1 pad_left=1", NULL), 56);
+    /* Dilation along the row keeps its reads (each column is not read once): pad_left 2 with
+     * dil_w 2 only drops the padding rows: none here -> 48 as above. */
+    assert_int_equal(dw_cycles("kh=3 kw=3 dil_h=2 dil_w=2 oh=1 ow=4 pad_left=2", NULL), 48);
 }
 
 /* Two engines overlap: the CONV starts one cycle after the LOAD it waits for, while the

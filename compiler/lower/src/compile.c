@@ -14,6 +14,7 @@ static const struct {
     {"partition", lw_pass_partition}, /* accelerator or CPU, per node; steps */
     {"layout", lw_pass_layout},       /* NHWC with padded channels between accel ops */
     {"tile", lw_pass_tile},           /* output row bands that fit the buffers */
+    {"resident", lw_pass_resident},   /* activation tensors kept whole in ACT */
     {"ddr", lw_pass_ddr},             /* regions and offsets of every program tensor */
     {"isel", lw_pass_isel},           /* instructions, packed weights and records */
     {"schedule", lw_pass_schedule},   /* dependency tokens */
@@ -21,8 +22,8 @@ static const struct {
 };
 #define NPASSES (sizeof passes / sizeof passes[0])
 
-const char *const dpu_compile_pass_names[] = {"check", "partition", "layout", "tile", "ddr",
-                                              "isel",  "schedule",  "emit",   NULL};
+const char *const dpu_compile_pass_names[] = {"check", "partition", "layout",   "tile", "resident",
+                                              "ddr",   "isel",      "schedule", "emit", NULL};
 
 bool dpu_compile_pass_known(const char *name)
 {

@@ -34,6 +34,10 @@ void lw_dump(struct lw_ctx *c, FILE *f)
     }
     for (size_t t = 0; t < g->ntensors && c->stage >= LW_LAYOUT; t++) {
         const struct lw_tensor *lt = &c->tensors[t];
+        if (lt->resident && c->stage >= LW_RESIDENT)
+            fprintf(f, "tensor '%s': resident in ACT at %llu, pixel stride %llu, nodes %d..%d\n",
+                    g->tensors[t].name, (unsigned long long)lt->act_off,
+                    (unsigned long long)lt->act_ps, lt->live_first, lt->live_last);
         if (!lt->in_prog)
             continue;
         fprintf(f, "tensor '%s': %s", g->tensors[t].name, dpu_prog_layout_name(lt->layout));

@@ -57,9 +57,10 @@ static uint64_t band_in_bytes(const struct lw_node *ln, int64_t bh, uint64_t pix
 }
 
 /* Where tile k's input and output live in ACT: nbuf sets of (input, output), tile k in set
- * k % nbuf, so consecutive tiles use different bytes and can overlap. */
+ * k % nbuf, so consecutive tiles use different bytes and can overlap. A resident input or
+ * output (pass resident) needs no tile buffer: its tiles are read or written in place. */
 struct tbufs {
-    uint64_t base, in_sz, out_sz;
+    uint64_t base, in_sz, out_sz, sk_sz;
     int nbuf;
 };
 
@@ -76,16 +77,67 @@ static uint64_t ring_place(uint64_t *ring, uint64_t size, uint64_t cap, uint64_t
     return b;
 }
 
-/* The tile buffers of a layer: ring-placed in ACT (ring_place). */
-static struct tbufs tile_bufs(struct lw_ctx *c, const struct lw_node *ln, uint64_t pix,
-                              uint64_t opix)
+void lw_tile_pix(const struct lw_ctx *c, size_t n, uint64_t *pix, uint64_t *opix)
 {
+    const struct lw_node *ln = &c->nodes[n];
+    if (ln->kind == LW_DW) {
+        *pix = *opix = lw_round_up((uint64_t)ln->g.C, c->R);
+        return;
+    }
+    struct lw_geom tg;
+    lw_tile_geom(ln, &tg);
+    *pix = lw_round_up((uint64_t)tg.C, c->R);
+    *opix = lw_round_up((uint64_t)ln->g.M, c->C);
+}
+
+/* The tensors of node n's tile buffers: input, output (a fused Add's output) and the fused
+ * Add's other operand (-1 without one). */
+static void tile_tensors(const struct lw_ctx *c, size_t n, int32_t *x, int32_t *y, int32_t *sk)
+{
+    const struct dpu_gnode *gn = &c->g->nodes[n];
+    const struct lw_node *ln = &c->nodes[n];
+    *x = gn->inputs[0], *y = gn->outputs[0], *sk = -1;
+    if (ln->kind == LW_CONV && ln->fuse_add) {
+        const struct dpu_gnode *an = &c->g->nodes[ln->add_node];
+        *sk = an->inputs[an->inputs[0] == gn->outputs[0] ? 1 : 0];
+        *y = an->outputs[0];
+    }
+}
+
+static struct tbufs tile_sizes(const struct lw_ctx *c, size_t n)
+{
+    const struct lw_node *ln = &c->nodes[n];
+    uint64_t pix, opix;
+    int32_t x, y, sk;
+    lw_tile_pix(c, n, &pix, &opix);
+    tile_tensors(c, n, &x, &y, &sk);
     struct tbufs t;
-    t.in_sz = lw_round_up(band_in_bytes(ln, ln->band, pix), c->R);
-    t.out_sz = lw_round_up((uint64_t)ln->band * (uint64_t)ln->g.OW * opix, c->R);
+    uint64_t osz = lw_round_up((uint64_t)ln->band * (uint64_t)ln->g.OW * opix, c->R);
+    t.in_sz = c->tensors[x].resident ? 0 : lw_round_up(band_in_bytes(ln, ln->band, pix), c->R);
+    t.out_sz = c->tensors[y].resident ? 0 : osz;
+    t.sk_sz = sk >= 0 && !c->tensors[sk].resident ? osz : 0;
     t.nbuf = ln->nbuf > 1 ? 2 : 1;
-    uint64_t total = (uint64_t)t.nbuf * (t.in_sz + (ln->fuse_add ? 2 : 1) * t.out_sz);
-    t.base = ring_place(&c->ring_act, total, c->p->act_buf_bytes, c->R);
+    t.base = 0;
+    return t;
+}
+
+uint64_t lw_tile_act_bytes(const struct lw_ctx *c, size_t n)
+{
+    struct tbufs t = tile_sizes(c, n);
+    return (uint64_t)t.nbuf * (t.in_sz + t.out_sz + t.sk_sz);
+}
+
+/* The tile buffers of a layer: ring-placed in ACT (ring_place) below the resident tensors
+ * live meanwhile (ln->act_cap). */
+static struct tbufs tile_bufs(struct lw_ctx *c, size_t n)
+{
+    struct tbufs t = tile_sizes(c, n);
+    uint64_t total = (uint64_t)t.nbuf * (t.in_sz + t.out_sz + t.sk_sz);
+    if (total > c->nodes[n].act_cap)
+        lw_ice(c, "node '%s': tile buffers of %llu bytes above the resident tensors at %llu",
+               c->g->nodes[n].name, (unsigned long long)total,
+               (unsigned long long)c->nodes[n].act_cap);
+    t.base = ring_place(&c->ring_act, total, c->nodes[n].act_cap, c->R);
     return t;
 }
 
@@ -110,7 +162,7 @@ static uint64_t tout(const struct tbufs *t, uint64_t k)
 static uint64_t tskip(const struct tbufs *t, uint64_t k)
 {
     return t->base + (uint64_t)t->nbuf * (t->in_sz + t->out_sz) +
-           (k % (uint64_t)t->nbuf) * t->out_sz;
+           (k % (uint64_t)t->nbuf) * t->sk_sz;
 }
 
 static void load_packed(struct lw_ctx *c, int node, const struct lw_tensor *x,
@@ -256,6 +308,12 @@ static void save_band(struct lw_ctx *c, int node, const struct lw_tensor *y,
  * MobileNetV2, whose classifier's first chunk then waits for the previous layer's weights. */
 #define CHUNK_BLOCKS 2
 
+/* ACT address of pixel (img, row, 0) of resident tensor t (rows of w pixels, h per image). */
+static uint64_t res_row(const struct lw_tensor *t, int64_t img, int64_t row, int64_t h, int64_t w)
+{
+    return t->act_off + ((uint64_t)(img * h + row) * (uint64_t)w) * t->act_ps;
+}
+
 /* Everything the CONV emitter needs about one layer. */
 struct cv {
     struct lw_ctx *c;
@@ -264,6 +322,8 @@ struct cv {
     int node;
     struct dpu_qp_conv qp;
     uint64_t R, C, taps, nci, nco, blk, pix, opix;
+    uint64_t ipix, irow;   /* ACT bytes between input pixels / rows the CONVs read */
+    uint64_t ostride;      /* ACT bytes between output pixels the CONVs write */
     uint64_t woff, poff;   /* CONST offsets of weights and records */
     uint64_t wbase, pbase; /* WGT / PARAM base of stationary weights / records */
     uint64_t whalf, kc;    /* streamed: WGT bytes per chunk slot, input blocks per chunk */
@@ -383,19 +443,18 @@ static void emit_convs(struct cv *v, uint64_t b, uint64_t k0, uint64_t k1, uint6
                 LW_SET(c, i, conv, dil_w, 1);
                 LW_SET(c, i, conv, oh, 1);
                 LW_SET(c, i, conv, ow, pw);
-                LW_SET(c, i, conv, act_addr, in + p0 * v->pix + k * v->R);
-                LW_SET(c, i, conv, act_col_stride, v->pix);
+                LW_SET(c, i, conv, act_addr, in + p0 * v->ipix + k * v->R);
+                LW_SET(c, i, conv, act_col_stride, v->ipix);
                 LW_SET(c, i, conv, act_row_stride, v->R);
             } else {
-                uint64_t wp = (uint64_t)(g->left + g->W + g->right);
                 lw_conv_set_window(c, i, g, bh);
                 LW_SET(c, i, conv, act_addr, in + k * v->R);
-                LW_SET(c, i, conv, act_col_stride, v->pix);
-                LW_SET(c, i, conv, act_row_stride, wp * v->pix);
+                LW_SET(c, i, conv, act_col_stride, v->ipix);
+                LW_SET(c, i, conv, act_row_stride, v->irow);
             }
             LW_SET(c, i, conv, acc_addr, p0);
             if (k + kn == v->nci) {
-                lw_conv_set_post(c, i, param, &v->qp, out + p0 * v->opix + b * v->C, v->opix);
+                lw_conv_set_post(c, i, param, &v->qp, out + p0 * v->ostride + b * v->C, v->ostride);
             }
         }
     }
@@ -499,8 +558,17 @@ int lw_isel_conv(struct lw_ctx *c, size_t n)
                      sizeof ar, v.aparam * 16, 16);
     }
 
-    struct tbufs tb = tile_bufs(c, ln, v.pix, v.opix);
+    struct tbufs tb = tile_bufs(c, n);
     const struct lw_tensor *x = &c->tensors[gn->inputs[0]];
+    /* A resident input (pass resident: a stride-1 flat or unpadded convolution) is read where
+     * it lives; a resident output is written where it lives, with the tensor's pixel stride. */
+    v.ipix = x->resident ? x->act_ps : v.pix;
+    v.irow =
+        x->resident ? (uint64_t)g->W * x->act_ps : (uint64_t)(tg->left + tg->W + tg->right) * v.pix;
+    v.ostride = y->resident ? y->act_ps : v.opix;
+    if ((y->resident && ln->fuse_add && y->act_ps != v.opix) ||
+        (v.skip && v.skip->resident && v.skip->act_ps != v.opix))
+        lw_ice(c, "node '%s': fused Add over resident tensors of another pixel stride", gn->name);
     int64_t tiles_per_img = (g->OH + ln->band - 1) / ln->band;
     uint64_t ntiles = (uint64_t)(g->N * tiles_per_img), q = 0;
     if (!ln->wgt_all)
@@ -508,22 +576,26 @@ int lw_isel_conv(struct lw_ctx *c, size_t n)
     for (uint64_t k = 0; k < ntiles; k++) {
         int64_t img = (int64_t)k / tiles_per_img, oy0 = ((int64_t)k % tiles_per_img) * ln->band;
         int64_t bh = g->OH - oy0 < ln->band ? g->OH - oy0 : ln->band;
-        if (k == 0 || tb.nbuf == 1)
+        uint64_t in = x->resident ? res_row(x, img, oy0 * g->sh, g->H, g->W) : tin(&tb, k);
+        uint64_t out = y->resident ? res_row(y, img, oy0, g->OH, g->OW) : tout(&tb, k);
+        uint64_t skip =
+            v.skip && v.skip->resident ? res_row(v.skip, img, oy0, g->OH, g->OW) : tskip(&tb, k);
+        if (!x->resident && (k == 0 || tb.nbuf == 1))
             load_band(c, v.node, x, ln, img, oy0, bh, v.pix, v.qp.zx, tin(&tb, k));
-        if (tb.nbuf == 2 && k + 1 < ntiles) { /* prefetch the next tile into the other set */
+        if (!x->resident && tb.nbuf == 2 && k + 1 < ntiles) { /* prefetch the next tile */
             int64_t ni = (int64_t)(k + 1) / tiles_per_img;
             int64_t ny = ((int64_t)(k + 1) % tiles_per_img) * ln->band;
             int64_t nh = g->OH - ny < ln->band ? g->OH - ny : ln->band;
             load_band(c, v.node, x, ln, ni, ny, nh, v.pix, v.qp.zx, tin(&tb, k + 1));
         }
-        if (ln->fuse_add)
-            load_skip(&v, img, oy0, bh, tskip(&tb, k));
+        if (ln->fuse_add && !v.skip->resident)
+            load_skip(&v, img, oy0, bh, skip);
         if (ln->wgt_all) {
             for (uint64_t b = 0; b < nco; b++) {
                 if (!ln->param_all) /* this block's records, in PARAM half b % 2 */
                     lw_load_flat(c, v.node, DPU_BUF_PARAM, DPU_REGION_CONST, v.poff + b * C * 16,
                                  C * 16, (b % 2) * C * 16, 16);
-                emit_convs(&v, b, 0, nci, v.wbase + b * nci * blk, tin(&tb, k), tout(&tb, k), bh);
+                emit_convs(&v, b, 0, nci, v.wbase + b * nci * blk, in, out, bh);
             }
         } else {
             for (uint64_t j = 0; j < v.nchunks; j++, q++) {
@@ -532,13 +604,14 @@ int lw_isel_conv(struct lw_ctx *c, size_t n)
                 uint64_t b, nb, k0, k1;
                 chunk_of(&v, j, &b, &nb, &k0, &k1);
                 for (uint64_t i = 0; i < nb; i++)
-                    emit_convs(&v, b + i, k0, k1, (q % v.nslots) * v.whalf + i * nci * blk,
-                               tin(&tb, k), tout(&tb, k), bh);
+                    emit_convs(&v, b + i, k0, k1, (q % v.nslots) * v.whalf + i * nci * blk, in, out,
+                               bh);
             }
         }
         if (ln->fuse_add)
-            eltw_tile(&v, tout(&tb, k), tskip(&tb, k), bh);
-        save_band(c, v.node, y, g, img, oy0, bh, tout(&tb, k), v.opix, g->M);
+            eltw_tile(&v, out, skip, bh);
+        if (!y->resident)
+            save_band(c, v.node, y, g, img, oy0, bh, out, v.opix, g->M);
     }
     dpu_qp_conv_free(&v.qp);
     return 0;
@@ -581,16 +654,16 @@ int lw_isel_dw(struct lw_ctx *c, size_t n)
     lw_load_flat(c, node, DPU_BUF_WGT, DPU_REGION_CONST, woff, wbytes, wbase, (uint32_t)R);
     lw_load_flat(c, node, DPU_BUF_PARAM, DPU_REGION_CONST, poff, cpad * 16, pbase * 16, 16);
     uint64_t wp = (uint64_t)(g->left + g->W + g->right);
-    struct tbufs tb = tile_bufs(c, ln, cpad, cpad);
+    struct tbufs tb = tile_bufs(c, n);
     const struct lw_tensor *x = &c->tensors[gn->inputs[0]], *y = &c->tensors[gn->outputs[0]];
     int64_t tiles_per_img = (g->OH + ln->band - 1) / ln->band;
     uint64_t ntiles = (uint64_t)(g->N * tiles_per_img);
     for (uint64_t k = 0; k < ntiles; k++) {
         int64_t img = (int64_t)k / tiles_per_img, oy0 = ((int64_t)k % tiles_per_img) * ln->band;
         int64_t bh = g->OH - oy0 < ln->band ? g->OH - oy0 : ln->band;
-        if (k == 0 || tb.nbuf == 1)
+        if (!x->resident && (k == 0 || tb.nbuf == 1))
             load_band(c, node, x, ln, img, oy0, bh, cpad, qp.zx, tin(&tb, k));
-        if (tb.nbuf == 2 && k + 1 < ntiles) {
+        if (!x->resident && tb.nbuf == 2 && k + 1 < ntiles) {
             int64_t ni = (int64_t)(k + 1) / tiles_per_img;
             int64_t ny = ((int64_t)(k + 1) % tiles_per_img) * ln->band;
             int64_t nh = g->OH - ny < ln->band ? g->OH - ny : ln->band;
@@ -606,17 +679,37 @@ int lw_isel_dw(struct lw_ctx *c, size_t n)
         LW_SET(c, i, dwconv, oh, bh);
         LW_SET(c, i, dwconv, ow, g->OW);
         LW_SET(c, i, dwconv, nvec, nvec);
-        LW_SET(c, i, dwconv, act_addr, tin(&tb, k));
-        LW_SET(c, i, dwconv, act_col_stride, cpad);
-        LW_SET(c, i, dwconv, act_row_stride, wp * cpad);
+        if (x->resident) {
+            /* The band's rows where the tensor lives; the border is implicit padding that
+             * reads as the zero point, as the band LOAD's padding would. */
+            int64_t ih = (bh - 1) * g->sh + (g->kh - 1) * g->dh + 1;
+            int64_t iw = (g->OW - 1) * g->sw + (g->kw - 1) * g->dw + 1;
+            int64_t iy0 = oy0 * g->sh - g->top, iy1 = iy0 + ih - 1;
+            int64_t r0 = iy0 < 0 ? 0 : iy0, r1 = iy1 > g->H - 1 ? g->H - 1 : iy1;
+            int64_t right = iw - g->left - g->W;
+            LW_SET(c, i, dwconv, act_addr, res_row(x, img, r0, g->H, g->W));
+            LW_SET(c, i, dwconv, act_col_stride, x->act_ps);
+            LW_SET(c, i, dwconv, act_row_stride, (uint64_t)g->W * x->act_ps);
+            LW_SET(c, i, dwconv, pad_top, r0 - iy0);
+            LW_SET(c, i, dwconv, pad_bottom, iy1 - r1);
+            LW_SET(c, i, dwconv, pad_left, g->left);
+            LW_SET(c, i, dwconv, pad_right, right > 0 ? right : 0);
+            LW_SET(c, i, dwconv, pad_value, qp.zx);
+        } else {
+            LW_SET(c, i, dwconv, act_addr, tin(&tb, k));
+            LW_SET(c, i, dwconv, act_col_stride, cpad);
+            LW_SET(c, i, dwconv, act_row_stride, wp * cpad);
+        }
         LW_SET(c, i, dwconv, wgt_addr, wbase);
         LW_SET(c, i, dwconv, param_addr, pbase);
         LW_SET(c, i, dwconv, out_zp, qp.zy);
         LW_SET(c, i, dwconv, clamp_lo, qp.lo);
         LW_SET(c, i, dwconv, clamp_hi, qp.hi);
-        LW_SET(c, i, dwconv, out_addr, tout(&tb, k));
-        LW_SET(c, i, dwconv, out_pstride, cpad);
-        save_band(c, node, y, g, img, oy0, bh, tout(&tb, k), cpad, g->C);
+        LW_SET(c, i, dwconv, out_addr,
+               y->resident ? res_row(y, img, oy0, g->OH, g->OW) : tout(&tb, k));
+        LW_SET(c, i, dwconv, out_pstride, y->resident ? y->act_ps : cpad);
+        if (!y->resident)
+            save_band(c, node, y, g, img, oy0, bh, tout(&tb, k), cpad, g->C);
     }
     dpu_qp_conv_free(&qp);
     return 0;

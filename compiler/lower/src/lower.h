@@ -26,6 +26,7 @@ enum lw_stage {
     LW_PARTITION,
     LW_LAYOUT,
     LW_TILE,
+    LW_RESIDENT,
     LW_DDR,
     LW_ISEL,
     LW_SCHEDULE,
@@ -71,8 +72,10 @@ struct lw_node {
     bool fuse_add;    /* LW_CONV: the residual Add add_node runs as an ELTW on each output tile
                        * while it is in ACT, and the conv SAVEs the Add's output (pass layout) */
     int add_node;
-    bool fused; /* LW_ELTW Add fused into the conv producing one of its inputs: no
-                 * instructions of its own; its output's producer is that conv */
+    uint64_t act_cap; /* ACT bytes [0, act_cap) free for the tile buffers: below every resident
+                       * tensor live while this node runs (pass resident) */
+    bool fused;       /* LW_ELTW Add fused into the conv producing one of its inputs: no
+                       * instructions of its own; its output's producer is that conv */
     size_t insn_first, insn_count;
 };
 
@@ -94,6 +97,11 @@ struct lw_tensor {
     uint64_t alias_off;
     bool in_place;             /* Concat input written by its producer straight into the output */
     int live_first, live_last; /* nodes (execution order) defining and last using the bytes */
+    /* Resident in ACT (pass resident): no DDR bytes; the producer's output tiles are written
+     * and the consumers' inputs read at act_off, pixels act_ps bytes apart, rows dense, live
+     * over nodes [live_first, live_last]. */
+    bool resident;
+    uint64_t act_off, act_ps;
 };
 
 struct lw_step {
@@ -137,6 +145,7 @@ int lw_pass_check(struct lw_ctx *c);
 int lw_pass_partition(struct lw_ctx *c);
 int lw_pass_layout(struct lw_ctx *c);
 int lw_pass_tile(struct lw_ctx *c);
+int lw_pass_resident(struct lw_ctx *c);
 int lw_pass_ddr(struct lw_ctx *c);
 int lw_pass_isel(struct lw_ctx *c);
 int lw_pass_schedule(struct lw_ctx *c);
@@ -263,6 +272,12 @@ void lw_conv_set_window(struct lw_ctx *c, dpu_insn *i, const struct lw_geom *g, 
  * output at out_addr with pixel stride opix, qp's zero point and clamp. */
 void lw_conv_set_post(struct lw_ctx *c, dpu_insn *i, uint64_t param, const struct dpu_qp_conv *qp,
                       uint64_t out_addr, uint64_t opix);
+
+/* ACT bytes of the tile buffers of CONV or DW node n (isel_conv.c tile_bufs), given the
+ * residency of its input, output and fused Add operand chosen so far. */
+uint64_t lw_tile_act_bytes(const struct lw_ctx *c, size_t n);
+/* The pixel stride of the tile buffers of CONV or DW node n: input, output. */
+void lw_tile_pix(const struct lw_ctx *c, size_t n, uint64_t *pix, uint64_t *opix);
 
 /* Instruction selection per kind (isel_*.c). */
 int lw_isel_conv(struct lw_ctx *c, size_t n);

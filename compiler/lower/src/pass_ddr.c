@@ -64,7 +64,7 @@ static int32_t root_of(const struct lw_ctx *c, int32_t t, uint64_t *off)
 
 static bool placed(const struct lw_tensor *lt)
 {
-    return !lt->is_const && (lt->in_prog || lt->accel || lt->alias >= 0);
+    return !lt->is_const && !lt->resident && (lt->in_prog || lt->accel || lt->alias >= 0);
 }
 
 /* Lifetimes of every placed tensor, in node positions. */

@@ -199,8 +199,11 @@ int lw_accesses(const struct lw_ctx *c, const dpu_insn *in, struct lw_acc *a)
         uint64_t kh = dpu_dwconv_get_kh(in), kw = dpu_dwconv_get_kw(in);
         uint64_t oh = dpu_dwconv_get_oh(in), ow = dpu_dwconv_get_ow(in);
         uint64_t nv = dpu_dwconv_get_nvec(in), aa = dpu_dwconv_get_act_addr(in);
-        uint64_t IY = (oh - 1) * dpu_dwconv_get_stride_h(in) + (kh - 1) * dpu_dwconv_get_dil_h(in);
-        uint64_t IX = (ow - 1) * dpu_dwconv_get_stride_w(in) + (kw - 1) * dpu_dwconv_get_dil_w(in);
+        /* the stored rectangle only (implicit padding reads nothing) */
+        uint64_t IY = (oh - 1) * dpu_dwconv_get_stride_h(in) + (kh - 1) * dpu_dwconv_get_dil_h(in) -
+                      dpu_dwconv_get_pad_top(in) - dpu_dwconv_get_pad_bottom(in);
+        uint64_t IX = (ow - 1) * dpu_dwconv_get_stride_w(in) + (kw - 1) * dpu_dwconv_get_dil_w(in) -
+                      dpu_dwconv_get_pad_left(in) - dpu_dwconv_get_pad_right(in);
         ADD(LW_SP_ACT, aa,
             aa + IY * dpu_dwconv_get_act_row_stride(in) + IX * dpu_dwconv_get_act_col_stride(in) +
                 nv * R,

@@ -125,7 +125,7 @@ static uint64_t misc_cost(const struct est *e, int64_t bh)
     if (e->ln->kind != LW_DW)
         return dpu_timing_pool_cycles(k, (uint64_t)bh, ow, nvec, kh, kw);
     return dpu_timing_dwconv_cycles(k, kh, kw, (uint64_t)bh, ow, nvec, (uint64_t)g->sw,
-                                    (uint64_t)g->dw);
+                                    (uint64_t)g->dw, NULL);
 }
 
 static uint64_t estimate(const struct est *e, int64_t bh, int nbuf, uint64_t wonce,

@@ -94,6 +94,39 @@ static void verify_insns(struct lw_ctx *c)
     }
 }
 
+/* Resident tensors (pass resident): inside ACT, R-aligned, disjoint from every other resident
+ * tensor live at the same time, and above the tile buffers of every node in their lifetime. */
+static uint64_t act_bytes_of(const struct lw_ctx *c, size_t t)
+{
+    const int64_t *d = c->g->tensors[t].dims;
+    return (uint64_t)d[0] * (uint64_t)d[2] * (uint64_t)d[3] * c->tensors[t].act_ps;
+}
+
+static void verify_resident(struct lw_ctx *c)
+{
+    for (size_t t = 0; t < c->g->ntensors; t++) {
+        const struct lw_tensor *a = &c->tensors[t];
+        if (!a->resident)
+            continue;
+        const char *name = c->g->tensors[t].name;
+        if (a->act_off % c->R || a->act_ps % c->R ||
+            a->act_off + act_bytes_of(c, t) > c->p->act_buf_bytes || a->in_prog)
+            lw_ice(c, "resident tensor '%s' badly placed in ACT", name);
+        for (int n = a->live_first; n <= a->live_last; n++)
+            if (c->nodes[n].act_cap > a->act_off)
+                lw_ice(c, "node '%s' may place tile buffers over resident tensor '%s'",
+                       c->g->nodes[n].name, name);
+        for (size_t u = 0; u < t; u++) {
+            const struct lw_tensor *b = &c->tensors[u];
+            if (b->resident && a->live_first <= b->live_last && b->live_first <= a->live_last &&
+                a->act_off < b->act_off + act_bytes_of(c, u) &&
+                b->act_off < a->act_off + act_bytes_of(c, t))
+                lw_ice(c, "resident tensors '%s' and '%s' overlap in ACT while both live",
+                       c->g->tensors[u].name, name);
+        }
+    }
+}
+
 void lw_verify(struct lw_ctx *c)
 {
     if (c->stage >= LW_PARTITION)
@@ -106,6 +139,8 @@ void lw_verify(struct lw_ctx *c)
                  c->nodes[n].kind == LW_POOL || c->nodes[n].kind == LW_GROUP) &&
                 c->nodes[n].band < 1)
                 lw_ice(c, "node '%s' has no band", c->g->nodes[n].name);
+    if (c->stage >= LW_RESIDENT)
+        verify_resident(c);
     if (c->stage >= LW_ISEL)
         verify_insns(c);
 }

@@ -105,11 +105,18 @@ uint64_t dpu_timing_conv_latency(const struct dpu_timing_consts *k, bool post);
 uint64_t dpu_timing_conv_cycles(const struct dpu_timing_consts *k, uint64_t T, uint64_t P,
                                 bool post);
 
+/* A DWCONV's implicit padding (isa.md, DWCONV): its pad fields and its vertical stride and
+ * dilation, which say which kernel rows fall on padding rows. */
+struct dpu_timing_dw_pad {
+    uint64_t top, bottom, left, right, sh, dh;
+};
+
 /* A DWCONV's cycles (architecture.md, the MISC engine's depthwise datapath): kh x kw taps at
- * strides/dilations sw, dw along the row, oh x ow output pixels, nvec channel vectors. */
+ * strides/dilations sw, dw along the row, oh x ow output pixels, nvec channel vectors; pad
+ * NULL for a tile stored whole, else its implicit padding (padding positions are not read). */
 uint64_t dpu_timing_dwconv_cycles(const struct dpu_timing_consts *k, uint64_t kh, uint64_t kw,
-                                  uint64_t oh, uint64_t ow, uint64_t nvec, uint64_t sw,
-                                  uint64_t dw);
+                                  uint64_t oh, uint64_t ow, uint64_t nvec, uint64_t sw, uint64_t dw,
+                                  const struct dpu_timing_dw_pad *pad);
 
 /* A POOL's cycles: one window position per cycle over oh x ow pixels, nvec vectors, kh x kw. */
 uint64_t dpu_timing_pool_cycles(const struct dpu_timing_consts *k, uint64_t oh, uint64_t ow,
