@@ -10,13 +10,15 @@
  * left, as in the paper's asymmetric reconstruction. Per layer:
  *   1. the float graph runs on the first adaround_count calibration samples and, at a fixed
  *      set of output positions per sample (at most POSITIONS, picked by a hash of the sample
- *      and position index, so reproducible), records the layer's output less its bias: t;
+ *      and position index, so reproducible), records the layer's output less its bias: t
+ *      (one float run serves as many layers as TARGET_BUDGET holds: t does not depend on the
+ *      rounding);
  *   2. the quantized graph runs on the same samples and, at the same positions, takes the
  *      layer's input patches x (dequantized, padding 0) into H = E[x x^T] per group and
  *      g = E[x t] per output channel;
  *   3. each output channel's rounding is optimised on that quadratic form
  *      (dpu_adaround_channel).
- * Both runs stop as soon as the layer's tensor has been seen. The loss is taken before the
+ * Runs stop as soon as the tensors they serve have been seen. The loss is taken before the
  * fused activation (the paper's layer-wise objective without the activation). */
 #include <math.h>
 #include <stdlib.h>
@@ -28,7 +30,7 @@
 #define POSITIONS     32 /* output positions per sample */
 #define STOP_RUN      1  /* a trace return value that is not an error: the run may stop */
 #define DEFAULT_COUNT 256
-#define DEFAULT_ITERS 1000
+#define TARGET_BUDGET ((size_t)128 << 20) /* bytes of float targets held at once */
 
 struct ar {
     const struct qconv *L;
@@ -40,8 +42,16 @@ struct ar {
     double *g;                    /* [m][kg] */
     float *patch;                 /* [cin * taps] scratch */
     const float *bias;            /* float bias or NULL */
-    int32_t tensor;               /* watched tensor of the current run */
-    size_t first, real;           /* samples of the current batch */
+    int32_t ftensor;              /* the float twin's output */
+};
+
+/* One run of a graph over the samples, feeding the layers [a, a + n). */
+struct ar_run {
+    struct ar *a;
+    size_t n;
+    bool quantized;     /* watch each layer's int8 input, else its float output */
+    size_t seen;        /* layers whose tensor this run has seen */
+    size_t first, real; /* samples of the current batch */
 };
 
 static uint64_t mix(uint64_t x)
@@ -53,13 +63,13 @@ static uint64_t mix(uint64_t x)
 }
 
 /* Float run: t[row][c] = y[c at the row's position] - b[c]. */
-static void take_targets(struct ar *a, const float *y)
+static void take_targets(struct ar *a, const struct ar_run *r, const float *y)
 {
     const struct qconv *L = a->L;
     int64_t plane = L->oh * L->ow;
-    for (size_t b = 0; b < a->real; b++)
+    for (size_t b = 0; b < r->real; b++)
         for (int64_t p = 0; p < a->npos; p++) {
-            size_t row = (a->first + b) * (size_t)a->npos + (size_t)p;
+            size_t row = (r->first + b) * (size_t)a->npos + (size_t)p;
             uint32_t at = a->pos[row];
             for (int64_t c = 0; c < L->m; c++)
                 a->t[row * (size_t)L->m + (size_t)c] =
@@ -88,13 +98,13 @@ static void take_patch(const struct ar *a, const int8_t *x, int32_t z, float s, 
 }
 
 /* Quantized run: H and g from the patches at the recorded positions. */
-static void take_inputs(struct ar *a, const int8_t *x, int32_t z, float s)
+static void take_inputs(struct ar *a, const struct ar_run *r, const int8_t *x, int32_t z, float s)
 {
     const struct qconv *L = a->L;
     int64_t kg = a->kg;
-    for (size_t b = 0; b < a->real; b++)
+    for (size_t b = 0; b < r->real; b++)
         for (int64_t p = 0; p < a->npos; p++) {
-            size_t row = (a->first + b) * (size_t)a->npos + (size_t)p;
+            size_t row = (r->first + b) * (size_t)a->npos + (size_t)p;
             take_patch(a, x, z, s, b, a->pos[row]);
             const float *t = a->t + row * (size_t)L->m;
             for (int64_t gi = 0; gi < a->groups; gi++) {
@@ -118,31 +128,36 @@ static void take_inputs(struct ar *a, const int8_t *x, int32_t z, float s)
 
 static int observe(void *user, const struct dpu_graph *g, const struct dpu_ref_event *ev)
 {
-    struct ar *a = user;
-    if (ev->tensor != a->tensor)
-        return 0;
-    if (ev->value->dtype == DPU_DT_FLOAT32)
-        take_targets(a, ev->value->data);
-    else if (ev->value->dtype == DPU_DT_INT8)
-        take_inputs(a, ev->value->data, g->tensors[ev->tensor].quant.zero_point[0],
-                    g->tensors[ev->tensor].quant.scale[0]);
-    return STOP_RUN; /* nothing after this tensor matters for this layer */
+    struct ar_run *r = user;
+    for (size_t l = 0; l < r->n; l++) {
+        struct ar *a = &r->a[l];
+        if (ev->tensor != (r->quantized ? a->L->input : a->ftensor))
+            continue;
+        if (r->quantized && ev->value->dtype == DPU_DT_INT8)
+            take_inputs(a, r, ev->value->data, g->tensors[ev->tensor].quant.zero_point[0],
+                        g->tensors[ev->tensor].quant.scale[0]);
+        else if (!r->quantized && ev->value->dtype == DPU_DT_FLOAT32)
+            take_targets(a, r, ev->value->data);
+        r->seen++;
+    }
+    /* Once every layer's tensor went by, nothing the run computes after it matters. */
+    return r->seen == r->n ? STOP_RUN : 0;
 }
 
-/* Runs g over the samples with the trace watching `tensor`. */
-static int run(struct ar *a, const struct dpu_graph *g, int32_t tensor,
-               const struct dpu_calib_set *calib, size_t count, struct dpu_diag *d)
+/* Runs g over the samples for the layers of r. */
+static int run(struct ar_run *r, const struct dpu_graph *g, const struct dpu_calib_set *calib,
+               size_t count, struct dpu_diag *d)
 {
     struct qfeed feed;
     int err = q_feed_init(&feed, g, calib, count, d);
     struct dpu_tensor *outs = err ? NULL : calloc(g->noutputs ? g->noutputs : 1, sizeof *outs);
     if (!err && !outs)
         err = dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory");
-    a->tensor = tensor;
     for (size_t first = 0; !err && first < feed.count; first += feed.batch) {
-        a->first = first;
-        a->real = q_feed_fill(&feed, first);
-        err = dpu_ref_run_trace(g, &feed.in, 1, outs, observe, a, d);
+        r->first = first;
+        r->real = q_feed_fill(&feed, first);
+        r->seen = 0;
+        err = dpu_ref_run_trace(g, &feed.in, 1, outs, observe, r, d);
         if (err == STOP_RUN)
             err = DPU_OK;
         for (size_t o = 0; o < g->noutputs; o++)
@@ -173,32 +188,31 @@ static int round_layer(struct ar *a, struct qctx *c, struct dpu_graph *qg)
     struct dpu_gtensor *wq = &qg->tensors[n->inputs[1]];
     const float *wf = c->fg.tensors[c->fg.nodes[L->fnode].inputs[1]].data;
     int8_t *q = wq->data;
-    int64_t kg = a->kg;
-    float *H = malloc((size_t)(kg * kg) * sizeof *H), *g = malloc((size_t)kg * sizeof *g);
-    if (!H || !g) {
-        free(H);
-        free(g);
-        return DPU_E_NOMEM;
-    }
+    int64_t kg = a->kg, mg = a->mg;
+    float *H = malloc((size_t)(kg * kg) * sizeof *H);
+    float *g = malloc((size_t)(mg * kg) * sizeof *g), *s = malloc((size_t)mg * sizeof *s);
+    int err = H && g && s ? DPU_OK : DPU_E_NOMEM;
     struct dpu_adaround_params p;
     dpu_adaround_params_init(&p);
-    p.iterations = c->opt->adaround_iters ? c->opt->adaround_iters : DEFAULT_ITERS;
-    int err = DPU_OK;
+    if (c->opt->adaround_iters)
+        p.iterations = c->opt->adaround_iters;
     double inv = 1.0 / (double)a->rows;
     for (int64_t gi = 0; !err && gi < a->groups; gi++) {
         const double *Hd = a->H + gi * kg * kg;
         for (int64_t i = 0; i < kg; i++)
             for (int64_t j = i; j < kg; j++)
                 H[i * kg + j] = H[j * kg + i] = (float)(Hd[i * kg + j] * inv);
-        for (int64_t ch = gi * a->mg; !err && ch < (gi + 1) * a->mg; ch++) {
+        for (int64_t ch = 0; ch < mg; ch++) {
             for (int64_t i = 0; i < kg; i++)
-                g[i] = (float)(a->g[ch * kg + i] * inv);
-            float s = wq->quant.scale[wq->quant.count == 1 ? 0 : ch];
-            err = dpu_adaround_channel(H, g, (size_t)kg, wf + ch * kg, s, &p, q + ch * kg);
+                g[ch * kg + i] = (float)(a->g[(gi * mg + ch) * kg + i] * inv);
+            s[ch] = wq->quant.scale[wq->quant.count == 1 ? 0 : gi * mg + ch];
         }
+        err = dpu_adaround_channels(H, g, (size_t)kg, (size_t)mg, wf + gi * mg * kg, s, &p,
+                                    q + gi * mg * kg);
     }
     free(H);
     free(g);
+    free(s);
     return err;
 }
 
@@ -209,40 +223,51 @@ static void ar_free(struct ar *a)
     free(a->H);
     free(a->g);
     free(a->patch);
+    memset(a, 0, sizeof *a);
 }
 
-static int one_layer(struct qctx *c, struct dpu_graph *qg, const struct qconv *L, size_t layer,
-                     size_t count, struct dpu_diag *d)
+/* The layer's buffers; false when out of memory. */
+static bool ar_setup(struct ar *a, const struct qctx *c, const struct qconv *L, size_t layer,
+                     size_t count)
 {
-    struct ar a;
-    memset(&a, 0, sizeof a);
-    a.L = L;
-    a.groups = L->cin / L->cg;
-    a.kg = L->cg * L->taps;
-    a.mg = L->m / a.groups;
+    memset(a, 0, sizeof *a);
+    a->L = L;
+    a->groups = L->cin / L->cg;
+    a->kg = L->cg * L->taps;
+    a->mg = L->m / a->groups;
     int64_t plane = L->oh * L->ow;
-    a.npos = plane < POSITIONS ? plane : POSITIONS;
-    a.rows = count * (size_t)a.npos;
+    a->npos = plane < POSITIONS ? plane : POSITIONS;
+    a->rows = count * (size_t)a->npos;
     const struct dpu_gnode *fn = &c->fg.nodes[L->fnode];
-    a.bias = fn->ninputs > 2 && fn->inputs[2] >= 0 ? c->fg.tensors[fn->inputs[2]].data : NULL;
-    a.pos = malloc(a.rows * sizeof *a.pos);
-    a.t = malloc(a.rows * (size_t)L->m * sizeof *a.t);
-    a.H = calloc((size_t)(a.groups * a.kg * a.kg), sizeof *a.H);
-    a.g = calloc((size_t)(L->m * a.kg), sizeof *a.g);
-    a.patch = malloc((size_t)(L->cin * L->taps) * sizeof *a.patch);
-    int err = DPU_OK;
-    if (!a.pos || !a.t || !a.H || !a.g || !a.patch)
-        err = dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory");
-    if (!err) {
-        pick_positions(&a, count, layer);
-        err = run(&a, &c->fg, fn->outputs[0], c->calib, count, d);
+    a->bias = fn->ninputs > 2 && fn->inputs[2] >= 0 ? c->fg.tensors[fn->inputs[2]].data : NULL;
+    a->ftensor = fn->outputs[0];
+    a->pos = malloc(a->rows * sizeof *a->pos);
+    a->t = malloc(a->rows * (size_t)L->m * sizeof *a->t);
+    a->H = calloc((size_t)(a->groups * a->kg * a->kg), sizeof *a->H);
+    a->g = calloc((size_t)(L->m * a->kg), sizeof *a->g);
+    a->patch = malloc((size_t)(L->cin * L->taps) * sizeof *a->patch);
+    if (!a->pos || !a->t || !a->H || !a->g || !a->patch)
+        return false;
+    pick_positions(a, count, layer);
+    return true;
+}
+
+/* Layers [first, first + n) share one float run; n is the most whose float targets fit in
+ * TARGET_BUDGET bytes (at least one). */
+static size_t chunk_of(const struct qconv *layers, size_t nl, size_t first, size_t count)
+{
+    size_t n = 0, bytes = 0;
+    while (first + n < nl) {
+        const struct qconv *L = &layers[first + n];
+        int64_t plane = L->oh * L->ow;
+        size_t t =
+            count * (size_t)(plane < POSITIONS ? plane : POSITIONS) * (size_t)L->m * sizeof(float);
+        if (n > 0 && bytes + t > TARGET_BUDGET)
+            break;
+        bytes += t;
+        n++;
     }
-    if (!err)
-        err = run(&a, qg, L->input, c->calib, count, d);
-    if (!err && (err = round_layer(&a, c, qg)) == DPU_E_NOMEM)
-        err = dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory");
-    ar_free(&a);
-    return err;
+    return n;
 }
 
 int q_adaround(struct qctx *c, struct dpu_graph *qg, struct dpu_diag *d)
@@ -251,8 +276,12 @@ int q_adaround(struct qctx *c, struct dpu_graph *qg, struct dpu_diag *d)
     if (count > c->ncalib)
         count = c->ncalib;
     struct qconv *layers = calloc(qg->nnodes ? qg->nnodes : 1, sizeof *layers);
-    if (!layers)
+    struct ar *ars = calloc(qg->nnodes ? qg->nnodes : 1, sizeof *ars);
+    if (!layers || !ars) {
+        free(layers);
+        free(ars);
         return dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory");
+    }
     size_t nl = 0;
     for (size_t i = 0; i < qg->nnodes; i++)
         if (q_conv_of(&c->fg, qg, i, &layers[nl]) && q_producer(qg, layers[nl].input) >= 0)
@@ -260,11 +289,30 @@ int q_adaround(struct qctx *c, struct dpu_graph *qg, struct dpu_diag *d)
     struct qprogress pr;
     q_progress_start(&pr, c->opt->progress, "adaround", nl);
     int err = DPU_OK;
-    for (size_t l = 0; !err && l < nl; l++) {
-        err = one_layer(c, qg, &layers[l], l, count, d);
-        q_progress_step(&pr, l + 1);
+    for (size_t first = 0; !err && first < nl;) {
+        size_t n = chunk_of(layers, nl, first, count);
+        for (size_t l = 0; !err && l < n; l++)
+            if (!ar_setup(&ars[first + l], c, &layers[first + l], first + l, count))
+                err = dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory");
+        /* The float targets of the whole chunk in one run: they do not depend on rounding. */
+        struct ar_run fr = {.a = ars + first, .n = n, .quantized = false};
+        if (!err)
+            err = run(&fr, &c->fg, c->calib, count, d);
+        /* Each layer on the inputs its (already AdaRounded) predecessors compute. */
+        for (size_t l = 0; !err && l < n; l++) {
+            struct ar_run qr = {.a = ars + first + l, .n = 1, .quantized = true};
+            err = run(&qr, qg, c->calib, count, d);
+            if (!err && (err = round_layer(&ars[first + l], c, qg)) == DPU_E_NOMEM)
+                err = dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory");
+            ar_free(&ars[first + l]);
+            q_progress_step(&pr, first + l + 1);
+        }
+        for (size_t l = 0; l < n; l++)
+            ar_free(&ars[first + l]);
+        first += n;
     }
     q_progress_end(&pr);
     free(layers);
+    free(ars);
     return err;
 }

@@ -129,8 +129,9 @@ static int setup(struct bc *k, struct dpu_diag *d)
         return dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory");
     for (size_t i = 0; i < qg->nnodes; i++) {
         struct bc_layer *L = &k->layers[k->nlayers];
-        if (!q_conv_of(&k->c->fg, qg, i, &L->g))
-            continue;
+        const struct dpu_gnode *n = &qg->nodes[i];
+        if (!q_conv_of(&k->c->fg, qg, i, &L->g) || n->ninputs < 3 || n->inputs[2] < 0)
+            continue; /* emission gives every layer a bias when bias correction is on */
         L->msum = calloc((size_t)(L->g.cin * L->g.taps), sizeof *L->msum);
         if (!L->msum)
             return dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory");

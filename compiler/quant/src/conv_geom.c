@@ -25,14 +25,14 @@ static int float_twin(const struct dpu_graph *fg, const struct dpu_gnode *n)
 bool q_conv_of(const struct dpu_graph *fg, const struct dpu_graph *qg, size_t i, struct qconv *L)
 {
     const struct dpu_gnode *n = &qg->nodes[i];
-    if ((n->op != DPU_NODE_CONV2D && n->op != DPU_NODE_FULLY_CONNECTED) || n->ninputs < 3 ||
-        n->inputs[2] < 0)
+    if (n->op != DPU_NODE_CONV2D && n->op != DPU_NODE_FULLY_CONNECTED)
         return false;
+    bool bias = n->ninputs > 2 && n->inputs[2] >= 0;
     const struct dpu_gtensor *x = &qg->tensors[n->inputs[0]], *wq = &qg->tensors[n->inputs[1]];
     const struct dpu_gtensor *y = &qg->tensors[n->outputs[0]];
     int f = float_twin(fg, n);
     if (f < 0 || x->dtype != DPU_DT_INT8 || x->quant.count != 1 || wq->dtype != DPU_DT_INT8 ||
-        !wq->data || qg->tensors[n->inputs[2]].dtype != DPU_DT_INT32)
+        !wq->data || (bias && qg->tensors[n->inputs[2]].dtype != DPU_DT_INT32))
         return false;
     const struct dpu_gtensor *wf = &fg->tensors[fg->nodes[f].inputs[1]];
     if (!wf->data || wf->dtype != DPU_DT_FLOAT32 || wf->rank != wq->rank ||

@@ -117,8 +117,9 @@ struct qconv {
     int64_t h, w, oh, ow;     /* input and output planes (1 x 1 for FullyConnected) */
     int64_t kh, kw, sh, sw, dh, dw, pt, pl;
 };
-/* Fills L from qg node i when it is a Conv2D/FullyConnected with an int32 bias, an int8
- * NCHW (or [N, K]) input and a float twin with weights of the same shape; false otherwise. */
+/* Fills L from qg node i when it is a Conv2D/FullyConnected with int8 weights, an int32 bias
+ * if any, an int8 NCHW (or [N, K]) input and a float twin with weights of the same shape;
+ * false otherwise. */
 bool q_conv_of(const struct dpu_graph *fg, const struct dpu_graph *qg, size_t i, struct qconv *L);
 /* The outputs o in [0, count) whose tap position o * stride - pad + off lies in [0, size):
  * [*a, *b). */

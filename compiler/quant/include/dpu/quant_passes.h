@@ -119,13 +119,15 @@ void dpu_adaround_params_init(struct dpu_adaround_params *p);
  * (t the float model's output less the bias). */
 double dpu_adaround_loss(const float *H, const float *g, size_t k, float s, const int8_t *q);
 
-/* Chooses for each weight w[j] of one output channel rounding down or up, floor(w/s) or
- * floor(w/s) + 1 within [-127, 127], minimising dpu_adaround_loss plus the annealed
- * regulariser: soft rounding h(V) = clamp(sigmoid(V) (zeta - gamma) + gamma, 0, 1), zeta = 1.1,
- * gamma = -0.1, V initialised so that h(V) is the fractional part, Adam on V, and in the end
- * up where h(V) >= 1/2. On entry q holds the nearest rounding; it is replaced only when the
- * result's loss is lower, so the loss never rises. Deterministic. DPU_E_NOMEM or DPU_OK. */
-int dpu_adaround_channel(const float *H, const float *g, size_t k, const float *w, float s,
-                         const struct dpu_adaround_params *p, int8_t *q);
+/* Chooses for each weight w[c][j] of nc output channels sharing one H (one group of a layer;
+ * g, w and q are [nc][k], s [nc]) rounding down or up, floor(w/s) or floor(w/s) + 1 within
+ * [-127, 127], minimising dpu_adaround_loss plus the annealed regulariser: soft rounding
+ * h(V) = clamp(sigmoid(V) (zeta - gamma) + gamma, 0, 1), zeta = 1.1, gamma = -0.1, V
+ * initialised so that h(V) is the fractional part, Adam on V, and in the end up where
+ * V >= 0 (h >= 1/2). On entry q holds the nearest rounding; a channel's q is replaced only
+ * when the result's loss is lower, so the loss never rises. A channel whose scale is not
+ * positive and finite keeps q. Deterministic. DPU_E_NOMEM or DPU_OK. */
+int dpu_adaround_channels(const float *H, const float *g, size_t k, size_t nc, const float *w,
+                          const float *s, const struct dpu_adaround_params *p, int8_t *q);
 
 #endif
