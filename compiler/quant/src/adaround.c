@@ -9,15 +9,15 @@
  * same layer on float inputs: the rounding can take back part of the error upstream layers
  * left, as in the paper's asymmetric reconstruction. Per layer:
  *   1. the float graph runs on the first adaround_count calibration samples and, at a fixed
- *      set of output positions per sample (at most POSITIONS, picked by a hash of the sample
- *      and position index, so reproducible), records the layer's output less its bias: t
+ *      set of output positions per sample (at most POSITIONS, picked by a hash of the layer,
+ *      sample and position index, so reproducible), records the layer's output less its bias: t
  *      (one float run serves as many layers as TARGET_BUDGET holds: t does not depend on the
  *      rounding);
  *   2. the quantized graph runs on the same samples and, at the same positions, takes the
  *      layer's input patches x (dequantized, padding 0) into H = E[x x^T] per group and
  *      g = E[x t] per output channel;
  *   3. each output channel's rounding is optimised on that quadratic form
- *      (dpu_adaround_channel).
+ *      (dpu_adaround_channels).
  * Runs stop as soon as the tensors they serve have been seen. The loss is taken before the
  * fused activation (the paper's layer-wise objective without the activation). */
 #include <math.h>
