@@ -51,6 +51,7 @@
     "                       error on calibration samples (AdaRound)\n"                             \
     "  --adaround-iters N   its optimisation steps per output channel (default 1000)\n"            \
     "  --adaround-count N   its calibration samples: the first N (default 256)\n"                  \
+    "                       (either implies --adaround)\n"                                         \
     "  --bias-correct       empirical bias correction on the calibration samples\n"                \
     "  --int8-inputs        graph inputs stay int8 (no Quantize node)\n"                           \
     "  --int8-outputs       graph outputs stay int8 (no Dequantize node)\n"                        \
