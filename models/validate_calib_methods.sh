@@ -8,6 +8,10 @@
 # sees. The test set is not read.
 #
 #   models/validate_calib_methods.sh [--dpuc PATH] [--models "lenet5 ..."] [--sqnr-count N]
+#                                    [--methods "minmax mse percentile:99.99 ..."]
+#
+# A method is minmax, mse, percentile:P or entropy; a suffix +adaround adds --adaround
+# (minmax+adaround), +bias-correct adds --bias-correct.
 #
 # Prints one line per model and method: model, method, float and int8 top-1 hits of 10,000,
 # logits SQNR in dB (first N validation images, default 2000). Exits 2 on a setup error.
@@ -17,11 +21,13 @@ root=$(dirname "$here")
 dpuc=$root/build/bin/dpuc
 models="lenet5 resnet_small mobilenetv2_small"
 sqnr_count=2000
+methods="minmax mse percentile:99.99 percentile:99.999 entropy"
 while [ $# -gt 0 ]; do
     case $1 in
     --dpuc) dpuc=$2; shift 2 ;;
     --models) models=$2; shift 2 ;;
     --sqnr-count) sqnr_count=$2; shift 2 ;;
+    --methods) methods=$2; shift 2 ;;
     *) echo "validate_calib_methods: unknown option '$1'" >&2; exit 2 ;;
     esac
 done
@@ -31,10 +37,14 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 norm="--mean 0.2860 --std 0.3530"
 for m in $models; do
-    for spec in minmax mse percentile:99.99 percentile:99.999 entropy; do
-        method=${spec%%:*}
-        args="--calib-method $method"
-        [ "$method" = "$spec" ] || args="$args --percentile ${spec#*:}"
+    for spec in $methods; do
+        base=${spec%%+*}
+        extra=""
+        case $spec in *+adaround*) extra="$extra --adaround" ;; esac
+        case $spec in *+bias-correct*) extra="$extra --bias-correct" ;; esac
+        method=${base%%:*}
+        args="--calib-method $method$extra"
+        [ "$method" = "$base" ] || args="$args --percentile ${base#*:}"
         # shellcheck disable=SC2086 # word splitting of the option lists is intended
         "$dpuc" quantize "$root/models/$m.onnx" --calib "$data/train-images-idx3-ubyte.gz" \
             --calib-count 1000 $norm $args --quiet -o "$tmp/q.q8"

@@ -2,7 +2,7 @@
 # (common/src/idx.c, calib_data.c) and `dpuc quantize` / `dpuc eval`.
 if(TARGET dpuquant)
   set(QUANT_TEST_DIR ${CMAKE_CURRENT_SOURCE_DIR}/quant)
-  foreach(t prep ranges quantize data f32_conv)
+  foreach(t prep ranges quantize data f32_conv adaround)
     dpu_add_unit_test(test_quant_${t}
       SOURCES ${QUANT_TEST_DIR}/test_${t}.c ${QUANT_TEST_DIR}/quant_test_util.c
       LIBS dpuquant m)

@@ -47,12 +47,17 @@
     "                       Relu, and across Relu6 keeping its clamp exact on the samples)\n"      \
     "  --cle-relu6          let --cle cross Relu6 too, turning it into Relu (changes the\n"        \
     "                       float model where activations exceed 6)\n"                             \
+    "  --adaround           choose each weight's rounding direction by the layer's output\n"       \
+    "                       error on calibration samples (AdaRound)\n"                             \
+    "  --adaround-iters N   its optimisation steps per output channel (default 1000)\n"            \
+    "  --adaround-count N   its calibration samples: the first N (default 256)\n"                  \
+    "                       (either implies --adaround)\n"                                         \
     "  --bias-correct       empirical bias correction on the calibration samples\n"                \
     "  --int8-inputs        graph inputs stay int8 (no Quantize node)\n"                           \
     "  --int8-outputs       graph outputs stay int8 (no Dequantize node)\n"                        \
     "  --dump-after PASS    print the IR after PASS (or 'all') to standard output; passes:\n"      \
     "                       gemm-to-fc fold-bn fold-constants remove-reshapes cle\n"               \
-    "                       fuse-activations calibrate ranges emit bias-correct\n"                 \
+    "                       fuse-activations calibrate ranges emit adaround bias-correct\n"        \
     "  --progress, --quiet  force the progress line on or off (default: on a terminal)\n"          \
     "\n" DPUC_DATA_OPTIONS_USAGE
 

@@ -56,6 +56,18 @@ static int parse(const struct dpuc_cmd *self, int argc, char **argv, struct quan
         } else if ((m = dpuc_opt_value(self, argc, argv, &i, NULL, "--calib-count", &v)) != 0) {
             if (m < 0 || dpuc_parse_count(self, "--calib-count", v, &a->q.calib_count))
                 return 1;
+        } else if ((m = dpuc_opt_value(self, argc, argv, &i, NULL, "--adaround-iters", &v)) != 0) {
+            if (m < 0 || dpuc_parse_count(self, "--adaround-iters", v, &a->q.adaround_iters))
+                return 1;
+            if (a->q.adaround_iters == 0)
+                return dpuc_usage_error(self, "--adaround-iters: must be at least 1");
+            a->q.adaround = true;
+        } else if ((m = dpuc_opt_value(self, argc, argv, &i, NULL, "--adaround-count", &v)) != 0) {
+            if (m < 0 || dpuc_parse_count(self, "--adaround-count", v, &a->q.adaround_count))
+                return 1;
+            if (a->q.adaround_count == 0)
+                return dpuc_usage_error(self, "--adaround-count: must be at least 1");
+            a->q.adaround = true;
         } else if ((m = dpuc_opt_value(self, argc, argv, &i, NULL, "--calib-offset", &v)) != 0) {
             if (m < 0 || dpuc_parse_count(self, "--calib-offset", v, &a->data.skip))
                 return 1;
@@ -73,6 +85,8 @@ static int parse(const struct dpuc_cmd *self, int argc, char **argv, struct quan
             a->q.cle = true;
         } else if (strcmp(arg, "--cle-relu6") == 0) {
             a->q.cle = a->q.cle_relu6 = true;
+        } else if (strcmp(arg, "--adaround") == 0) {
+            a->q.adaround = true;
         } else if (strcmp(arg, "--bias-correct") == 0) {
             a->q.bias_correct = true;
         } else if (strcmp(arg, "--int8-inputs") == 0) {

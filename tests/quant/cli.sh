@@ -20,6 +20,10 @@ head -c 5 "$tmp/lenet5.q8" | grep -q DPUQ8 || fail "not a binary model.q8"
     --calib-count 20 --calib-method entropy --pof2 --cle --bias-correct \
     -o "$tmp/lenet5.q8.txt" --quiet || fail "quantize with options"
 head -n 1 "$tmp/lenet5.q8.txt" | grep -q "^q8 1.0 quantized" || fail "not a text model.q8"
+"$dpuc" quantize "$models/lenet5.onnx" --calib "$models/data/calib_100.npy" $norm \
+    --calib-count 20 --adaround-iters 20 --adaround-count 4 -o "$tmp/lenet5_ar.q8" --quiet ||
+    fail "quantize --adaround"
+cmp -s "$tmp/lenet5.q8" "$tmp/lenet5_ar.q8" && fail "--adaround changed nothing"
 
 # --dump-after prints the IR after that pass on standard output.
 "$dpuc" quantize "$models/lenet5.onnx" --calib "$models/data/calib_100.npy" $norm \
@@ -56,6 +60,12 @@ expect_error "unknown calibration method 'kl'" \
     "$dpuc" quantize "$models/lenet5.onnx" --calib x.npy --calib-method kl
 expect_error "is not in (0, 100]" \
     "$dpuc" quantize "$models/lenet5.onnx" --calib x.npy --percentile 101
+expect_error "--adaround-iters: must be at least 1" \
+    "$dpuc" quantize "$models/lenet5.onnx" --calib x.npy --adaround-iters 0
+expect_error "--adaround-count: 'many' is not a count" \
+    "$dpuc" quantize "$models/lenet5.onnx" --calib x.npy --adaround-count many
+expect_error "--adaround-count: must be at least 1" \
+    "$dpuc" quantize "$models/lenet5.onnx" --calib x.npy --adaround-count 0
 expect_error "cannot open" \
     "$dpuc" quantize "$models/lenet5.onnx" --calib "$tmp/none.npy" -o "$tmp/x.q8"
 expect_error "unknown pass 'fold'" "$dpuc" quantize "$models/lenet5.onnx" \

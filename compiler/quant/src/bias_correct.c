@@ -26,11 +26,7 @@
 #include "quant_internal.h"
 
 struct bc_layer {
-    int32_t qnode, fnode;
-    int32_t input;            /* qg tensor read by the layer */
-    int64_t m, cin, cg, taps; /* taps = kh * kw (1 for FullyConnected) */
-    int64_t h, w, oh, ow;     /* input and output planes (1 x 1 for FullyConnected) */
-    int64_t kh, kw, sh, sw, dh, dw, pt, pl;
+    struct qconv g;
     double *msum;     /* [cin][taps]: sum of (q - z_x) over samples, positions */
     double positions; /* samples x output positions summed */
 };
@@ -43,118 +39,31 @@ struct bc {
     size_t real; /* real samples in the current batch */
 };
 
-/* INTS attribute `name` of exactly `count` values, else `def` (all count values). */
-static void ints_or(const struct dpu_gnode *n, const char *name, size_t count, int64_t def,
-                    int64_t *v)
-{
-    const struct dpu_attr *a = dpu_node_attr(n, name);
-    for (size_t i = 0; i < count; i++)
-        v[i] = a && a->type == DPU_ATTR_INTS && a->n == count ? a->ints[i] : def;
-}
-
-/* The float node of fg with qg node n's name and op, or -1. */
-static int float_twin(const struct dpu_graph *fg, const struct dpu_gnode *n)
-{
-    for (size_t i = 0; i < fg->nnodes; i++)
-        if (fg->nodes[i].op == n->op && strcmp(fg->nodes[i].name, n->name) == 0)
-            return (int)i;
-    return -1;
-}
-
-/* Fills L from qg node i when it is a Conv2D/FullyConnected with an int32 bias, an int8
- * NCHW (or [N, K]) input and a float twin with weights of the same shape; false otherwise. */
-static bool layer_of(const struct dpu_graph *fg, const struct dpu_graph *qg, size_t i,
-                     struct bc_layer *L)
-{
-    const struct dpu_gnode *n = &qg->nodes[i];
-    if ((n->op != DPU_NODE_CONV2D && n->op != DPU_NODE_FULLY_CONNECTED) || n->ninputs < 3 ||
-        n->inputs[2] < 0)
-        return false;
-    const struct dpu_gtensor *x = &qg->tensors[n->inputs[0]], *wq = &qg->tensors[n->inputs[1]];
-    const struct dpu_gtensor *y = &qg->tensors[n->outputs[0]];
-    int f = float_twin(fg, n);
-    if (f < 0 || x->dtype != DPU_DT_INT8 || x->quant.count != 1 || wq->dtype != DPU_DT_INT8 ||
-        !wq->data || qg->tensors[n->inputs[2]].dtype != DPU_DT_INT32)
-        return false;
-    const struct dpu_gtensor *wf = &fg->tensors[fg->nodes[f].inputs[1]];
-    if (!wf->data || wf->dtype != DPU_DT_FLOAT32 || wf->rank != wq->rank ||
-        memcmp(wf->dims, wq->dims, (size_t)wq->rank * sizeof *wq->dims) != 0)
-        return false;
-    memset(L, 0, sizeof *L);
-    L->qnode = (int32_t)i;
-    L->fnode = f;
-    L->input = n->inputs[0];
-    L->m = wq->dims[0];
-    if (n->op == DPU_NODE_FULLY_CONNECTED) {
-        if (x->rank != 2 || wq->rank != 2)
-            return false;
-        L->cin = L->cg = x->dims[1];
-        L->taps = L->h = L->w = L->oh = L->ow = L->kh = L->kw = 1;
-        L->sh = L->sw = L->dh = L->dw = 1;
-        return true;
-    }
-    if (x->rank != 4 || wq->rank != 4 || y->rank != 4)
-        return false;
-    int64_t s[2], dl[2], p[4];
-    ints_or(n, "strides", 2, 1, s);
-    ints_or(n, "dilations", 2, 1, dl);
-    ints_or(n, "pads", 4, 0, p);
-    L->cin = x->dims[1];
-    L->cg = wq->dims[1];
-    L->h = x->dims[2];
-    L->w = x->dims[3];
-    L->kh = wq->dims[2];
-    L->kw = wq->dims[3];
-    L->taps = L->kh * L->kw;
-    L->oh = y->dims[2];
-    L->ow = y->dims[3];
-    L->sh = s[0];
-    L->sw = s[1];
-    L->dh = dl[0];
-    L->dw = dl[1];
-    L->pt = p[0];
-    L->pl = p[1];
-    return L->cg > 0 && L->cin % L->cg == 0;
-}
-
-/* The outputs o in [0, count) whose tap position o * stride - pad + k * dil lies in [0, size):
- * [*a, *b). */
-static void tap_range(int64_t count, int64_t stride, int64_t pad, int64_t off, int64_t size,
-                      int64_t *a, int64_t *b)
-{
-    int64_t base = off - pad; /* position of output 0 */
-    int64_t lo = base >= 0 ? 0 : (-base + stride - 1) / stride;
-    int64_t hi = size - 1 - base < 0 ? 0 : (size - 1 - base) / stride + 1;
-    *a = lo < count ? lo : count;
-    *b = hi < count ? hi : count;
-    if (*b < *a)
-        *b = *a;
-}
-
 /* Adds the batch's real samples of the layer's int8 input (zero point z) to its tap sums. */
 static void accumulate(struct bc_layer *L, const int8_t *x, int32_t z, size_t real)
 {
     for (size_t b = 0; b < real; b++) {
-        for (int64_t k = 0; k < L->cin; k++) {
-            const int8_t *plane = x + ((int64_t)b * L->cin + k) * L->h * L->w;
-            for (int64_t ky = 0; ky < L->kh; ky++) {
+        for (int64_t k = 0; k < L->g.cin; k++) {
+            const int8_t *plane = x + ((int64_t)b * L->g.cin + k) * L->g.h * L->g.w;
+            for (int64_t ky = 0; ky < L->g.kh; ky++) {
                 int64_t oy0, oy1;
-                tap_range(L->oh, L->sh, L->pt, ky * L->dh, L->h, &oy0, &oy1);
-                for (int64_t kx = 0; kx < L->kw; kx++) {
+                q_tap_range(L->g.oh, L->g.sh, L->g.pt, ky * L->g.dh, L->g.h, &oy0, &oy1);
+                for (int64_t kx = 0; kx < L->g.kw; kx++) {
                     int64_t ox0, ox1;
-                    tap_range(L->ow, L->sw, L->pl, kx * L->dw, L->w, &ox0, &ox1);
+                    q_tap_range(L->g.ow, L->g.sw, L->g.pl, kx * L->g.dw, L->g.w, &ox0, &ox1);
                     int64_t sum = 0;
                     for (int64_t oy = oy0; oy < oy1; oy++) {
-                        const int8_t *row = plane + (oy * L->sh - L->pt + ky * L->dh) * L->w;
+                        const int8_t *row =
+                            plane + (oy * L->g.sh - L->g.pt + ky * L->g.dh) * L->g.w;
                         for (int64_t ox = ox0; ox < ox1; ox++)
-                            sum += row[ox * L->sw - L->pl + kx * L->dw] - z;
+                            sum += row[ox * L->g.sw - L->g.pl + kx * L->g.dw] - z;
                     }
-                    L->msum[k * L->taps + ky * L->kw + kx] += (double)sum;
+                    L->msum[k * L->g.taps + ky * L->g.kw + kx] += (double)sum;
                 }
             }
         }
     }
-    L->positions += (double)real * (double)(L->oh * L->ow);
+    L->positions += (double)real * (double)(L->g.oh * L->g.ow);
 }
 
 static int observe(void *user, const struct dpu_graph *g, const struct dpu_ref_event *ev)
@@ -162,9 +71,9 @@ static int observe(void *user, const struct dpu_graph *g, const struct dpu_ref_e
     struct bc *k = user;
     for (size_t l = 0; l < k->nlayers; l++) {
         struct bc_layer *L = &k->layers[l];
-        if (L->input != ev->tensor || ev->value->dtype != DPU_DT_INT8)
+        if (L->g.input != ev->tensor || ev->value->dtype != DPU_DT_INT8)
             continue;
-        accumulate(L, ev->value->data, g->tensors[L->input].quant.zero_point[0], k->real);
+        accumulate(L, ev->value->data, g->tensors[L->g.input].quant.zero_point[0], k->real);
     }
     return 0;
 }
@@ -178,16 +87,16 @@ static int apply(struct bc *k, struct dpu_diag *d)
         const struct bc_layer *L = &k->layers[l];
         if (L->positions == 0)
             continue;
-        const struct dpu_gnode *n = &qg->nodes[L->qnode], *fn = &fg->nodes[L->fnode];
-        double sx = qg->tensors[L->input].quant.scale[0];
+        const struct dpu_gnode *n = &qg->nodes[L->g.qnode], *fn = &fg->nodes[L->g.fnode];
+        double sx = qg->tensors[L->g.input].quant.scale[0];
         const struct dpu_gtensor *wq = &qg->tensors[n->inputs[1]];
         const int8_t *q = wq->data;
         const float *wf = fg->tensors[fn->inputs[1]].data;
         const float *bf =
             fn->ninputs > 2 && fn->inputs[2] >= 0 ? fg->tensors[fn->inputs[2]].data : NULL;
         int32_t *b = qg->tensors[n->inputs[2]].data;
-        int64_t per = L->cg * L->taps, mg = L->m / (L->cin / L->cg);
-        for (int64_t c = 0; c < L->m; c++) {
+        int64_t per = L->g.cg * L->g.taps, mg = L->g.m / (L->g.cin / L->g.cg);
+        for (int64_t c = 0; c < L->g.m; c++) {
             double sw = wq->quant.scale[wq->quant.count == 1 ? 0 : c];
             const double *mean = L->msum + (c / mg) * per; /* this group's input channels */
             double e = 0;
@@ -220,9 +129,10 @@ static int setup(struct bc *k, struct dpu_diag *d)
         return dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory");
     for (size_t i = 0; i < qg->nnodes; i++) {
         struct bc_layer *L = &k->layers[k->nlayers];
-        if (!layer_of(&k->c->fg, qg, i, L))
-            continue;
-        L->msum = calloc((size_t)(L->cin * L->taps), sizeof *L->msum);
+        const struct dpu_gnode *n = &qg->nodes[i];
+        if (!q_conv_of(&k->c->fg, qg, i, &L->g) || n->ninputs < 3 || n->inputs[2] < 0)
+            continue; /* emission gives every layer a bias when bias correction is on */
+        L->msum = calloc((size_t)(L->g.cin * L->g.taps), sizeof *L->msum);
         if (!L->msum)
             return dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory");
         k->nlayers++;

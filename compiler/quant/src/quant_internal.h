@@ -107,6 +107,25 @@ void q_progress_end(struct qprogress *p);
  * quantization, float32 as is). */
 double q_real(const struct dpu_gtensor *gt, const struct dpu_tensor *v, size_t i);
 
+/* --- emitted layers revisited with data (conv_geom.c) --- */
+
+/* A Conv2D or FullyConnected of the quantized graph and its float twin (same name and op). */
+struct qconv {
+    int32_t qnode, fnode;
+    int32_t input;            /* qg tensor read by the layer */
+    int64_t m, cin, cg, taps; /* taps = kh * kw (1 for FullyConnected) */
+    int64_t h, w, oh, ow;     /* input and output planes (1 x 1 for FullyConnected) */
+    int64_t kh, kw, sh, sw, dh, dw, pt, pl;
+};
+/* Fills L from qg node i when it is a Conv2D/FullyConnected with int8 weights, an int32 bias
+ * if any, an int8 NCHW (or [N, K]) input and a float twin with weights of the same shape;
+ * false otherwise. */
+bool q_conv_of(const struct dpu_graph *fg, const struct dpu_graph *qg, size_t i, struct qconv *L);
+/* The outputs o in [0, count) whose tap position o * stride - pad + off lies in [0, size):
+ * [*a, *b). */
+void q_tap_range(int64_t count, int64_t stride, int64_t pad, int64_t off, int64_t size, int64_t *a,
+                 int64_t *b);
+
 /* --- passes (one file each) --- */
 
 int q_fuse_activations(struct qctx *c, struct dpu_diag *d);
@@ -121,6 +140,7 @@ int q_calibrate(struct qctx *c, struct dpu_diag *d);
 int q_ranges(struct qctx *c, struct dpu_diag *d);
 int q_emit(struct qctx *c, struct dpu_graph *qg, struct dpu_diag *d);
 int q_bias_correct(struct qctx *c, struct dpu_graph *qg, struct dpu_diag *d);
+int q_adaround(struct qctx *c, struct dpu_graph *qg, struct dpu_diag *d);
 
 /* Emission helpers (emit_tables.c): the 256-entry table of a LUT op and Softmax's exp_table. */
 bool q_is_lut_op(enum dpu_node_op op);

@@ -17,6 +17,7 @@ static const char *const pass_names[] = {
     "calibrate",        /* float runs on the calibration set: histograms */
     "ranges",           /* ranges, scales and zero points of every activation */
     "emit",             /* the quantized graph: weights, biases, tables, boundaries */
+    "adaround",         /* weight rounding by layer output error (--adaround) */
     "bias-correct",     /* empirical bias correction (--bias-correct) */
 };
 
@@ -154,6 +155,10 @@ int dpu_quantize_graph(const struct dpu_graph *fg, const struct dpu_calib_set *c
     /* 3. The quantized graph. */
     if (!err)
         err = step(&c, "emit", q_emit(&c, qg, d), qg, d);
+    if (!err && opt->adaround)
+        err = step(&c, "adaround", q_adaround(&c, qg, d), qg, d);
+    else if (!err)
+        err = skipped(&c, "adaround", qg, d);
     if (!err && opt->bias_correct)
         err = step(&c, "bias-correct", q_bias_correct(&c, qg, d), qg, d);
     else if (!err)

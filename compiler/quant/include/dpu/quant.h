@@ -40,6 +40,9 @@ struct dpu_quant_options {
     bool pof2;                    /* every scale a power of two (weights and activations) */
     bool cle;                     /* cross-layer equalization before calibration */
     bool cle_relu6;               /* CLE may also cross Relu6, which it turns into Relu */
+    bool adaround;                /* AdaRound the weights after emission */
+    size_t adaround_iters;        /* its Adam steps per output channel; default 1000 */
+    size_t adaround_count;        /* its calibration samples (the first N of them); default 256 */
     bool bias_correct;            /* empirical bias correction after emission */
     bool int8_inputs;             /* graph inputs int8 (no Quantize node) */
     bool int8_outputs;            /* graph outputs int8 (no Dequantize node) */

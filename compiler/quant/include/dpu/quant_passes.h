@@ -100,4 +100,34 @@ void dpu_qweights(const float *w, int64_t m, int64_t k, bool per_tensor, bool po
 int dpu_qbias(const struct dpu_gnode *n, const float *b, int64_t m, float s_x, const float *s_w,
               int32_t *q, struct dpu_diag *d);
 
+/* --- AdaRound (Nagel et al. 2020, "Up or Down? Adaptive Rounding for Post-Training
+ * Quantization") --- */
+
+struct dpu_adaround_params {
+    size_t iterations; /* Adam steps (default 1000) */
+    double reg;        /* weight of the rounding regulariser (default 0.01) */
+    double beta_start; /* its annealed exponent: from beta_start ... (default 20) */
+    double beta_end;   /* ... down to beta_end (default 2) */
+    double warmup;     /* fraction of the iterations without the regulariser (default 0.2) */
+    double lr;         /* Adam learning rate (default 0.01) */
+};
+void dpu_adaround_params_init(struct dpu_adaround_params *p);
+
+/* The layer-output error of one output channel with int8 weights q at scale s, up to a
+ * constant: (s q)^T H (s q) - 2 (s q)^T g, with H [k][k] = E[x x^T] over the calibration
+ * rows (x the channel's input patch as the quantized model computes it) and g [k] = E[x t]
+ * (t the float model's output less the bias). */
+double dpu_adaround_loss(const float *H, const float *g, size_t k, float s, const int8_t *q);
+
+/* Chooses for each weight w[c][j] of nc output channels sharing one H (one group of a layer;
+ * g, w and q are [nc][k], s [nc]) rounding down or up, floor(w/s) or floor(w/s) + 1 within
+ * [-127, 127], minimising dpu_adaround_loss plus the annealed regulariser: soft rounding
+ * h(V) = clamp(sigmoid(V) (zeta - gamma) + gamma, 0, 1), zeta = 1.1, gamma = -0.1, V
+ * initialised so that h(V) is the fractional part, Adam on V, and in the end up where
+ * V >= 0 (h >= 1/2). On entry q holds the nearest rounding; a channel's q is replaced only
+ * when the result's loss is lower, so the loss never rises. A channel whose scale is not
+ * positive and finite keeps q. Deterministic. DPU_E_NOMEM or DPU_OK. */
+int dpu_adaround_channels(const float *H, const float *g, size_t k, size_t nc, const float *w,
+                          const float *s, const struct dpu_adaround_params *p, int8_t *q);
+
 #endif
