@@ -226,7 +226,7 @@ static void load_band(struct lw_ctx *c, int node, const struct lw_tensor *x,
                       const struct lw_node *ln, int64_t img, int64_t oy0, int64_t bh, uint64_t pix,
                       int32_t zx, uint64_t sram)
 {
-    if (ln->pack && ln->pack_kr > 1) { /* kernel rows packed too (isel_pack.c) */
+    if (ln->pack && (ln->pack_kr > 1 || ln->pack_piece)) { /* isel_pack.c */
         lw_load_packed_rows(c, node, x, ln, img, oy0, bh, pix, zx, sram);
         return;
     }

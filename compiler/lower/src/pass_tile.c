@@ -64,7 +64,7 @@ static uint64_t load_cost(const struct est *e, int64_t bh, int64_t oy0)
     uint64_t rows = in_rows(g, bh, e->ln->flat, oy0);
     uint64_t cols = e->ln->flat ? (uint64_t)g->OW : (uint64_t)g->W;
     if (e->ln->pack) /* runs of kw*C bytes (lw_pack.c) */
-        return lw_pack_load_cost(e->c, &e->ln->g, e->ln->pack_kr, rows);
+        return lw_pack_load_cost(e->c, e->ln, rows);
     bool dense = e->in_ps == (uint64_t)g->C && !e->ln->flat;
     uint64_t runs = dense ? rows : rows * cols, run = dense ? cols * (uint64_t)g->C : e->in_run;
     return lw_cost_ddr(e->c, runs, run);
@@ -248,22 +248,30 @@ static uint64_t plan_windowed(struct lw_ctx *c, size_t n)
 }
 
 /* A packed convolution: planned with every count of kernel rows per vector group that fits
- * (lw_pack_rows_fit), the fastest estimate kept; or the count pass layout was told to use
- * (lw_pack_choose with opts->pack_rows). */
+ * (lw_pack_rows_fit), gathered in pieces or not, the fastest estimate kept; or with the
+ * count pass layout was told to use (lw_pack_choose with opts->pack_rows). opts->pack_pieces
+ * forbids (-1) or forces (1, where valid) the gather in pieces. */
 static void plan_packed(struct lw_ctx *c, size_t n)
 {
     struct lw_node *ln = &c->nodes[n];
-    int best_kr = ln->pack_kr;
+    int best_kr = ln->pack_kr, force = c->o->pack_pieces;
+    bool best_piece = false;
     uint64_t best = UINT64_MAX;
-    for (int kr = 1; kr <= ln->g.kh && c->o->pack_rows == 0; kr++) {
-        if (!lw_pack_rows_fit(c, ln, kr))
+    for (int kr = 1; kr <= ln->g.kh; kr++) {
+        if (c->o->pack_rows != 0 && kr != best_kr)
             continue;
-        ln->pack_kr = kr;
-        uint64_t t = plan_windowed(c, n);
-        if (t < best)
-            best = t, best_kr = kr;
+        for (int piece = 0; piece <= 1; piece++) {
+            if ((force < 0 && piece) || !lw_pack_rows_fit(c, ln, kr, piece))
+                continue;
+            ln->pack_kr = kr, ln->pack_piece = piece;
+            uint64_t t = plan_windowed(c, n);
+            /* forced: any gather in pieces before any other */
+            bool first = force > 0 && piece != best_piece ? piece : t < best;
+            if (first)
+                best = t, best_kr = kr, best_piece = piece;
+        }
     }
-    ln->pack_kr = best_kr;
+    ln->pack_kr = best_kr, ln->pack_piece = best_piece;
     plan_windowed(c, n);
 }
 
