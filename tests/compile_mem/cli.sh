@@ -1,7 +1,7 @@
 #!/bin/sh
 # cli.sh DPUC DPUSIM ONNX_DIR WORKDIR: `dpuc compile` of already-quantized ONNX files (imported
 # as `dpuc import` does, then compiled; the program bytewise equal to the reference run of the
-# imported model; --pack-rows), its refusals (a float ONNX model, a broken one naming its node,
+# imported model; --pack-rows, --pack-pieces), its refusals (a float ONNX model, a broken one naming its node,
 # --no-cpu-fallback naming the node), and `dpuc info`'s code/weights and SCRATCH lines.
 set -u
 dpuc=$1 dpusim=$2 models=$3 work=$4
@@ -49,6 +49,26 @@ for k in 1 3; do
 done
 run 1 err "--pack-rows needs a count from 1 to 15" -- \
     "$dpuc" compile "$models/qdq_conv.onnx" --arch tiny --pack-rows 0 -o "$work/k0.bin"
+# --pack-pieces: the low-channel conv gathers its windows in pieces (on) or not (off), and
+# stays bytewise equal; another value is refused.
+for pp in on off; do
+    run 0 err "" -- "$dpuc" compile "$models/qdq_conv.onnx" --arch tiny --pack-pieces $pp \
+        --dump-after tile
+    if [ "$pp" = on ] && ! grep -q "kernel rows, pieces)" "$work/out"; then
+        echo "FAIL: --pack-pieces on: the conv is not gathered in pieces"
+        failures=$((failures + 1))
+    fi
+    if [ "$pp" = off ] && grep -q "pieces)" "$work/out"; then
+        echo "FAIL: --pack-pieces off: the conv is gathered in pieces"
+        failures=$((failures + 1))
+    fi
+    run 0 err "" -- "$dpuc" compile "$models/qdq_conv.onnx" --arch tiny --pack-pieces $pp \
+        -o "$work/qdq_p$pp.bin"
+    run 0 out "bytewise equal" -- "$dpusim" "$work/qdq_p$pp.bin" --input \
+        "$models/qdq_conv.x.npy" -o "$work/y.npy" --check "$work/qdq.q8"
+done
+run 1 err "--pack-pieces needs on or off" -- \
+    "$dpuc" compile "$models/qdq_conv.onnx" --arch tiny --pack-pieces maybe -o "$work/pm.bin"
 # Operator form (QLinear*), with uint8 at the boundary.
 run 0 err "uint8" -- "$dpuc" compile "$models/qlinear_ops.onnx" --arch b512 -o "$work/ql.bin"
 

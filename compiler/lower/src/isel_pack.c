@@ -10,7 +10,11 @@
  * A LOAD column always fills its whole slot, so the kernel rows must be the LOAD's columns
  * (kw*C-byte slots side by side) and the output columns its rows (pix apart): a LOAD per
  * kernel row over all columns would overwrite its neighbours' lanes with its slot's tail.
- * The lanes beyond kr*kw*C up to pix are not written: they meet zero weights. */
+ * The lanes beyond kr*kw*C up to pix are not written: they meet zero weights.
+ *
+ * Gathered in pieces (ln->pack_piece, load_pieces below), the packed rows all of whose kernel
+ * rows are inside the input take kr * ceil(kw/sw) LOADs of one long DDR run each instead, and
+ * a kernel row's lanes are ceil(kw/sw)*sw columns wide (lw_pack_slot). */
 #include "lower.h"
 
 /* The window of output column ox in its input row: kernel columns [*ka, *kb) lie inside. */

@@ -8,7 +8,11 @@
  * Packed row q of the tile geometry starts at input row q*u - top, u = gcd(sh, kr*dh), and
  * holds input rows q*u - top + r*dh, r < kr, in lanes (r*kw + kx)*C + c: tap t of output row
  * oy reads packed row oy*(sh/u) + t*(kr*dh/u), which holds kernel rows t*kr .. t*kr + kr - 1
- * (rows beyond kh meet zero weights). kr = 1 is the original packing. */
+ * (rows beyond kh meet zero weights). kr = 1 is the original packing.
+ *
+ * Gathered in pieces (pack_piece: docs/compiler.md "Gathering in pieces", isel_pack.c), a
+ * kernel row takes ceil(kw/sw)*sw columns of lanes and the packed rows are u*W/sw packed
+ * pixels apart on chip, so that each piece of the band moves as one DDR run. */
 #include "lower.h"
 
 static int64_t gcd64(int64_t a, int64_t b)
