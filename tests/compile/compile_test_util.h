@@ -37,6 +37,8 @@ int ct_unary(struct dpu_graph *g, const char *name, int op, int x);
 extern int ct_pack_rows;
 /* dpu_compile_opts.pack_pieces of ct_check and ct_dump_after (0: the compiler's choice). */
 extern int ct_pack_pieces;
+/* dpu_compile_opts.pack_pairs of ct_check and ct_dump_after (0: the compiler's choice). */
+extern int ct_pack_pairs;
 
 /* Compiles g for preset, requires one accelerator step, runs it on random inputs and compares
  * every output with the reference interpreter; prints seed and what on a mismatch. */

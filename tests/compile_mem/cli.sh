@@ -1,8 +1,9 @@
 #!/bin/sh
 # cli.sh DPUC DPUSIM ONNX_DIR WORKDIR: `dpuc compile` of already-quantized ONNX files (imported
 # as `dpuc import` does, then compiled; the program bytewise equal to the reference run of the
-# imported model; --pack-rows, --pack-pieces), its refusals (a float ONNX model, a broken one naming its node,
-# --no-cpu-fallback naming the node), and `dpuc info`'s code/weights and SCRATCH lines.
+# imported model; --pack-rows, --pack-pieces, --pack-pairs), its refusals (a float ONNX model,
+# a broken one naming its node, --no-cpu-fallback naming the node), and `dpuc info`'s
+# code/weights and SCRATCH lines.
 set -u
 dpuc=$1 dpusim=$2 models=$3 work=$4
 rm -rf "$work" && mkdir -p "$work" || exit 2
@@ -69,6 +70,16 @@ for pp in on off; do
 done
 run 1 err "--pack-pieces needs on or off" -- \
     "$dpuc" compile "$models/qdq_conv.onnx" --arch tiny --pack-pieces maybe -o "$work/pm.bin"
+# --pack-pairs on is accepted, the same program (nothing pairs on tiny: M would be a multiple
+# of R = 8 and at most C/2 = 4).
+run 0 err "" -- "$dpuc" compile "$models/qdq_conv.onnx" --arch tiny --pack-pairs on \
+    -o "$work/qdq_pairs.bin"
+cmp -s "$work/qdq.bin" "$work/qdq_pairs.bin" || {
+    echo "FAIL: --pack-pairs on changed a conv that cannot pair"
+    failures=$((failures + 1))
+}
+run 1 err "--pack-pairs needs on or off" -- \
+    "$dpuc" compile "$models/qdq_conv.onnx" --arch tiny --pack-pairs maybe -o "$work/pm.bin"
 # Operator form (QLinear*), with uint8 at the boundary.
 run 0 err "uint8" -- "$dpuc" compile "$models/qlinear_ops.onnx" --arch b512 -o "$work/ql.bin"
 

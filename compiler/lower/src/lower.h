@@ -71,8 +71,11 @@ struct lw_node {
     int pack_kr;      /* pack: kernel rows per packed vector group (1..kh) */
     bool pack_piece;  /* pack: each kernel row's window gathered in ceil(kw/sw) pieces of sw
                        * columns, one long DDR run per piece (isel_pack.c) */
-    bool fuse_add;    /* LW_CONV: the residual Add add_node runs as an ELTW on each output tile
-                       * while it is in ACT, and the conv SAVEs the Add's output (pass layout) */
+    bool pair;        /* pack: two horizontally adjacent output pixels per array pass; g is
+                       * then the paired geometry (lw_pair_geom) and g1 the node's own */
+    struct lw_geom g1;
+    bool fuse_add; /* LW_CONV: the residual Add add_node runs as an ELTW on each output tile
+                    * while it is in ACT, and the conv SAVEs the Add's output (pass layout) */
     int add_node;
     uint64_t act_cap; /* ACT bytes [0, act_cap) free for the tile buffers: below every resident
                        * tensor live while this node runs (pass resident) */
@@ -238,6 +241,10 @@ int64_t lw_pack_width(const struct lw_node *ln);
 /* Output columns [*lo, *hi] whose piece j (input columns ox*sw - left + j*sw, sw of them)
  * lies inside the input row. */
 void lw_pack_piece_interior(const struct lw_geom *g, int64_t j, int64_t *lo, int64_t *hi);
+/* The paired form of packed conv node n (lw_pair.c): two horizontally adjacent output pixels
+ * per array pass, as one convolution of 2M output channels, kernel width kw + sw, stride
+ * 2*sw over OW/2 columns; false when it is not valid. */
+bool lw_pair_geom(const struct lw_ctx *c, size_t n, struct lw_geom *pg);
 /* Where weight (ky, kx, ci) of node ln goes: lane (of the input vectors) and tap. */
 void lw_pack_lane(const struct lw_node *ln, int64_t ky, int64_t kx, int64_t ci, uint64_t *lane,
                   uint64_t *tap);
