@@ -45,6 +45,7 @@ static int load_model(const char *input, struct dpu_graph *g, struct dpu_diag *d
 int dpuc_cmd_compile(const struct dpuc_cmd *self, int argc, char **argv)
 {
     const char *input = NULL, *output = NULL, *arch = NULL, *dump = NULL, *prows = NULL;
+    const char *ppieces = NULL, *ppairs = NULL;
     bool no_fallback = false, options_done = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -64,6 +65,10 @@ int dpuc_cmd_compile(const struct dpuc_cmd *self, int argc, char **argv)
                 r = dpuc_opt_value(self, argc, argv, &i, NULL, "--dump-after", &dump);
             if (r == 0)
                 r = dpuc_opt_value(self, argc, argv, &i, NULL, "--pack-rows", &prows);
+            if (r == 0)
+                r = dpuc_opt_value(self, argc, argv, &i, NULL, "--pack-pieces", &ppieces);
+            if (r == 0)
+                r = dpuc_opt_value(self, argc, argv, &i, NULL, "--pack-pairs", &ppairs);
             if (r < 0)
                 return 1;
             if (r == 0)
@@ -84,6 +89,18 @@ int dpuc_cmd_compile(const struct dpuc_cmd *self, int argc, char **argv)
     long pack_rows = prows ? strtol(prows, &end, 10) : 0;
     if (prows && (end == prows || *end || pack_rows < 1 || pack_rows > 15))
         return dpuc_usage_error(self, "--pack-rows needs a count from 1 to 15, not '%s'", prows);
+    int pack_pieces = 0;
+    if (ppieces) {
+        if (strcmp(ppieces, "on") && strcmp(ppieces, "off"))
+            return dpuc_usage_error(self, "--pack-pieces needs on or off, not '%s'", ppieces);
+        pack_pieces = strcmp(ppieces, "on") == 0 ? 1 : -1;
+    }
+    int pack_pairs = 0;
+    if (ppairs) {
+        if (strcmp(ppairs, "on") && strcmp(ppairs, "off"))
+            return dpuc_usage_error(self, "--pack-pairs needs on or off, not '%s'", ppairs);
+        pack_pairs = strcmp(ppairs, "on") == 0 ? 1 : -1;
+    }
     const struct dpu_preset *preset = dpu_preset_find(arch);
     if (!preset) {
         fprintf(stderr, "dpuc: compile: unknown preset '%s'; known:", arch);
@@ -112,6 +129,8 @@ int dpuc_cmd_compile(const struct dpuc_cmd *self, int argc, char **argv)
     o.preset = preset;
     o.no_cpu_fallback = no_fallback;
     o.pack_rows = (int)pack_rows;
+    o.pack_pieces = pack_pieces;
+    o.pack_pairs = pack_pairs;
     o.dump_after = dump;
     o.dump = stdout;
     o.log = stderr;

@@ -37,7 +37,8 @@ const struct dpuc_cmd dpuc_commands[] = {
      dpuc_cmd_info},
     {"compile", "lower a quantized model to a DPU program (ELF prog.bin)",
      "usage: dpuc compile MODEL -o prog.bin --arch PRESET [--no-cpu-fallback]\n"
-     "                    [--dump-after PASS] [--pack-rows K]\n"
+     "                    [--dump-after PASS] [--pack-rows K] [--pack-pieces on|off]\n"
+     "                    [--pack-pairs on|off]\n"
      "\n"
      "Compiles a quantized model (model.q8, or an already-quantized .onnx file, imported as\n"
      "dpuc import does) for one hardware preset (tiny, b512, b1024, b4096). Ops the\n"
@@ -51,7 +52,15 @@ const struct dpuc_cmd dpuc_commands[] = {
      "  --dump-after PASS    print the IR after PASS (check, partition, layout, tile, ddr,\n"
      "                       isel, schedule, emit)\n"
      "  --pack-rows K        low-channel convolutions packed with up to K kernel rows per\n"
-     "                       vector group instead of the count the cost estimate picks\n",
+     "                       vector group instead of the count the cost estimate picks\n"
+     "  --pack-pieces on|off\n"
+     "                       low-channel convolutions gather their windows in pieces of\n"
+     "                       stride_w columns wherever valid (on) or never (off) instead of\n"
+     "                       as the cost estimate picks\n"
+     "  --pack-pairs on|off  low-channel convolutions with at most half the array's columns\n"
+     "                       of output channels compute two output pixels per array pass\n"
+     "                       wherever valid (on) or never (off) instead of as the cost\n"
+     "                       estimate picks\n",
      dpuc_cmd_compile},
     {"import", "import an ONNX model into model.q8",
      "usage: dpuc import MODEL.onnx [-o MODEL.q8] [--text] [--float | --quantized]\n"

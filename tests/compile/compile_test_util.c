@@ -198,6 +198,8 @@ static size_t place(const struct dpu_prog_tensor *t, size_t e)
 }
 
 int ct_pack_rows;
+int ct_pack_pieces;
+int ct_pack_pairs;
 
 void ct_check(struct dpu_graph *g, const char *preset, uint64_t seed, const char *what)
 {
@@ -211,6 +213,8 @@ void ct_check(struct dpu_graph *g, const char *preset, uint64_t seed, const char
     o.preset = dpu_preset_find(preset);
     o.no_cpu_fallback = true;
     o.pack_rows = ct_pack_rows;
+    o.pack_pieces = ct_pack_pieces;
+    o.pack_pairs = ct_pack_pairs;
     struct dpu_program p;
     err = dpu_compile(g, &o, &p, &d);
     if (err)
@@ -405,6 +409,8 @@ char *ct_dump_after(struct dpu_graph *g, const char *preset, const char *pass)
     o.preset = dpu_preset_find(preset);
     o.no_cpu_fallback = true;
     o.pack_rows = ct_pack_rows;
+    o.pack_pieces = ct_pack_pieces;
+    o.pack_pairs = ct_pack_pairs;
     o.dump_after = pass;
     o.dump = f;
     struct dpu_program p;

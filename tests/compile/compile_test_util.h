@@ -35,6 +35,10 @@ int ct_unary(struct dpu_graph *g, const char *name, int op, int x);
 /* dpu_compile_opts.pack_rows of ct_check and ct_dump_after: 0 (the default) lets the compiler
  * choose how many kernel rows low-channel packing gathers per vector group. */
 extern int ct_pack_rows;
+/* dpu_compile_opts.pack_pieces of ct_check and ct_dump_after (0: the compiler's choice). */
+extern int ct_pack_pieces;
+/* dpu_compile_opts.pack_pairs of ct_check and ct_dump_after (0: the compiler's choice). */
+extern int ct_pack_pairs;
 
 /* Compiles g for preset, requires one accelerator step, runs it on random inputs and compares
  * every output with the reference interpreter; prints seed and what on a mismatch. */

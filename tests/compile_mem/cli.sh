@@ -1,8 +1,9 @@
 #!/bin/sh
 # cli.sh DPUC DPUSIM ONNX_DIR WORKDIR: `dpuc compile` of already-quantized ONNX files (imported
 # as `dpuc import` does, then compiled; the program bytewise equal to the reference run of the
-# imported model; --pack-rows), its refusals (a float ONNX model, a broken one naming its node,
-# --no-cpu-fallback naming the node), and `dpuc info`'s code/weights and SCRATCH lines.
+# imported model; --pack-rows, --pack-pieces, --pack-pairs), its refusals (a float ONNX model,
+# a broken one naming its node, --no-cpu-fallback naming the node), and `dpuc info`'s
+# code/weights and SCRATCH lines.
 set -u
 dpuc=$1 dpusim=$2 models=$3 work=$4
 rm -rf "$work" && mkdir -p "$work" || exit 2
@@ -49,6 +50,36 @@ for k in 1 3; do
 done
 run 1 err "--pack-rows needs a count from 1 to 15" -- \
     "$dpuc" compile "$models/qdq_conv.onnx" --arch tiny --pack-rows 0 -o "$work/k0.bin"
+# --pack-pieces: the low-channel conv gathers its windows in pieces (on) or not (off), and
+# stays bytewise equal; another value is refused.
+for pp in on off; do
+    run 0 err "" -- "$dpuc" compile "$models/qdq_conv.onnx" --arch tiny --pack-pieces $pp \
+        --dump-after tile
+    if [ "$pp" = on ] && ! grep -q "kernel rows, pieces)" "$work/out"; then
+        echo "FAIL: --pack-pieces on: the conv is not gathered in pieces"
+        failures=$((failures + 1))
+    fi
+    if [ "$pp" = off ] && grep -q "pieces)" "$work/out"; then
+        echo "FAIL: --pack-pieces off: the conv is gathered in pieces"
+        failures=$((failures + 1))
+    fi
+    run 0 err "" -- "$dpuc" compile "$models/qdq_conv.onnx" --arch tiny --pack-pieces $pp \
+        -o "$work/qdq_p$pp.bin"
+    run 0 out "bytewise equal" -- "$dpusim" "$work/qdq_p$pp.bin" --input \
+        "$models/qdq_conv.x.npy" -o "$work/y.npy" --check "$work/qdq.q8"
+done
+run 1 err "--pack-pieces needs on or off" -- \
+    "$dpuc" compile "$models/qdq_conv.onnx" --arch tiny --pack-pieces maybe -o "$work/pm.bin"
+# --pack-pairs on is accepted, the same program (nothing pairs on tiny: M would be a multiple
+# of R = 8 and at most C/2 = 4).
+run 0 err "" -- "$dpuc" compile "$models/qdq_conv.onnx" --arch tiny --pack-pairs on \
+    -o "$work/qdq_pairs.bin"
+cmp -s "$work/qdq.bin" "$work/qdq_pairs.bin" || {
+    echo "FAIL: --pack-pairs on changed a conv that cannot pair"
+    failures=$((failures + 1))
+}
+run 1 err "--pack-pairs needs on or off" -- \
+    "$dpuc" compile "$models/qdq_conv.onnx" --arch tiny --pack-pairs maybe -o "$work/pm.bin"
 # Operator form (QLinear*), with uint8 at the boundary.
 run 0 err "uint8" -- "$dpuc" compile "$models/qlinear_ops.onnx" --arch b512 -o "$work/ql.bin"
 

@@ -226,7 +226,7 @@ static void load_band(struct lw_ctx *c, int node, const struct lw_tensor *x,
                       const struct lw_node *ln, int64_t img, int64_t oy0, int64_t bh, uint64_t pix,
                       int32_t zx, uint64_t sram)
 {
-    if (ln->pack && ln->pack_kr > 1) { /* kernel rows packed too (isel_pack.c) */
+    if (ln->pack && (ln->pack_kr > 1 || ln->pack_piece)) { /* isel_pack.c */
         lw_load_packed_rows(c, node, x, ln, img, oy0, bh, pix, zx, sram);
         return;
     }
@@ -278,11 +278,11 @@ static void load_band(struct lw_ctx *c, int node, const struct lw_tensor *x,
     LW_SET(c, i, load, sram_row_stride, wp * pix);
 }
 
-static void save_band(struct lw_ctx *c, int node, const struct lw_tensor *y,
+/* ps: DDR bytes between the tile's output pixels (y's pixel stride, twice it for pairs). */
+static void save_band(struct lw_ctx *c, int node, const struct lw_tensor *y, uint64_t ps,
                       const struct lw_geom *g, int64_t img, int64_t oy0, int64_t bh, uint64_t obase,
                       uint64_t opix, int64_t bytes)
 {
-    uint64_t ps = y->pstride;
     /* Whole pixels of a tensor of its own (not a graph output, not a slice of a Concat): its
      * channel padding in DDR is never read as channels, and whole pixels are one DDR run per
      * row instead of one per pixel. */
@@ -485,22 +485,25 @@ int lw_isel_conv(struct lw_ctx *c, size_t n)
     uint8_t *pk = calloc(wbytes, 1), *rec = calloc(nco * C, 16);
     if (!pk || !rec)
         lw_ice(c, "out of memory packing weights");
-    for (int64_t m = 0; m < g->M; m++) {
-        int64_t S = 0;
-        uint64_t b = (uint64_t)m / C, col = (uint64_t)m % C;
-        for (int64_t ci = 0; ci < g->C; ci++) {
-            const int8_t *src = w + (m * g->C + ci) * g->kh * g->kw;
-            for (int64_t ky = 0; ky < g->kh; ky++)
-                for (int64_t kx = 0; kx < g->kw; kx++) {
+    /* Pairs (lw_pair.c): column mp < 2M is channel m = mp % M of the output pixel mp / M,
+     * whose kernel starts sw columns into the window for the second pixel. */
+    const struct lw_geom *g0 = ln->pair ? &ln->g1 : g;
+    for (int64_t mp = 0; mp < g->M; mp++) {
+        int64_t S = 0, m = mp % g0->M, sx = mp / g0->M * g0->sw;
+        uint64_t b = (uint64_t)mp / C, col = (uint64_t)mp % C;
+        for (int64_t ci = 0; ci < g0->C; ci++) {
+            const int8_t *src = w + (m * g0->C + ci) * g0->kh * g0->kw;
+            for (int64_t ky = 0; ky < g0->kh; ky++)
+                for (int64_t kx = 0; kx < g0->kw; kx++) {
                     uint64_t l, t; /* lane and tap (plain or packed) */
-                    lw_pack_lane(ln, ky, kx, ci, &l, &t);
+                    lw_pack_lane(ln, ky, kx + sx, ci, &l, &t);
                     uint64_t k = l / R, lane = l % R;
-                    int8_t wv = src[ky * g->kw + kx];
+                    int8_t wv = src[ky * g0->kw + kx];
                     S += wv;
                     pk[((b * nci + k) * taps + t) * R * C + lane * C + col] = (uint8_t)wv;
                 }
         }
-        put_record(rec + 16 * m, bias ? bias[m] : 0, v.qp.zx, S, v.qp.ch[m]);
+        put_record(rec + 16 * mp, bias ? bias[m] : 0, v.qp.zx, S, v.qp.ch[m]);
     }
     v.woff = lw_add_const(c, pk, wbytes), v.poff = lw_add_const(c, rec, nco * C * 16);
     free(pk);
@@ -565,7 +568,13 @@ int lw_isel_conv(struct lw_ctx *c, size_t n)
     v.ipix = x->resident ? x->act_ps : v.pix;
     v.irow =
         x->resident ? (uint64_t)g->W * x->act_ps : (uint64_t)(tg->left + tg->W + tg->right) * v.pix;
-    v.ostride = y->resident ? y->act_ps : v.opix;
+    /* Pairs: one output pixel of the tile is two of the tensor's (lw_pair.c). */
+    uint64_t two = ln->pair ? 2 : 1;
+    if (ln->pair &&
+        (y->pstride != (uint64_t)ln->g1.M || (y->resident && y->act_ps != (uint64_t)ln->g1.M)))
+        lw_ice(c, "node '%s': pairs of output pixels over a tensor of another pixel stride",
+               gn->name);
+    v.ostride = y->resident ? two * y->act_ps : v.opix;
     if ((y->resident && ln->fuse_add && y->act_ps != v.opix) ||
         (v.skip && v.skip->resident && v.skip->act_ps != v.opix))
         lw_ice(c, "node '%s': fused Add over resident tensors of another pixel stride", gn->name);
@@ -577,7 +586,8 @@ int lw_isel_conv(struct lw_ctx *c, size_t n)
         int64_t img = (int64_t)k / tiles_per_img, oy0 = ((int64_t)k % tiles_per_img) * ln->band;
         int64_t bh = g->OH - oy0 < ln->band ? g->OH - oy0 : ln->band;
         uint64_t in = x->resident ? res_row(x, img, oy0 * g->sh, g->H, g->W) : tin(&tb, k);
-        uint64_t out = y->resident ? res_row(y, img, oy0, g->OH, g->OW) : tout(&tb, k);
+        uint64_t out =
+            y->resident ? res_row(y, img, oy0, g->OH, g->OW * (int64_t)two) : tout(&tb, k);
         uint64_t skip =
             v.skip && v.skip->resident ? res_row(v.skip, img, oy0, g->OH, g->OW) : tskip(&tb, k);
         if (!x->resident && (k == 0 || tb.nbuf == 1))
@@ -611,7 +621,7 @@ int lw_isel_conv(struct lw_ctx *c, size_t n)
         if (ln->fuse_add)
             eltw_tile(&v, out, skip, bh);
         if (!y->resident)
-            save_band(c, v.node, y, g, img, oy0, bh, out, v.opix, g->M);
+            save_band(c, v.node, y, two * y->pstride, g, img, oy0, bh, out, v.opix, g->M);
     }
     dpu_qp_conv_free(&v.qp);
     return 0;
@@ -709,7 +719,7 @@ int lw_isel_dw(struct lw_ctx *c, size_t n)
                y->resident ? res_row(y, img, oy0, g->OH, g->OW) : tout(&tb, k));
         LW_SET(c, i, dwconv, out_pstride, y->resident ? y->act_ps : cpad);
         if (!y->resident)
-            save_band(c, node, y, g, img, oy0, bh, tout(&tb, k), cpad, g->C);
+            save_band(c, node, y, y->pstride, g, img, oy0, bh, tout(&tb, k), cpad, g->C);
     }
     dpu_qp_conv_free(&qp);
     return 0;

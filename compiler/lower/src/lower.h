@@ -69,8 +69,13 @@ struct lw_node {
                        * columns x C channels packed into the lanes, input dense in DDR
                        * (lw_tile_geom, isel_conv.c, lw_pack.c, isel_pack.c) */
     int pack_kr;      /* pack: kernel rows per packed vector group (1..kh) */
-    bool fuse_add;    /* LW_CONV: the residual Add add_node runs as an ELTW on each output tile
-                       * while it is in ACT, and the conv SAVEs the Add's output (pass layout) */
+    bool pack_piece;  /* pack: each kernel row's window gathered in ceil(kw/sw) pieces of sw
+                       * columns, one long DDR run per piece (isel_pack.c) */
+    bool pair;        /* pack: two horizontally adjacent output pixels per array pass; g is
+                       * then the paired geometry (lw_pair_geom) and g1 the node's own */
+    struct lw_geom g1;
+    bool fuse_add; /* LW_CONV: the residual Add add_node runs as an ELTW on each output tile
+                    * while it is in ACT, and the conv SAVEs the Add's output (pass layout) */
     int add_node;
     uint64_t act_cap; /* ACT bytes [0, act_cap) free for the tile buffers: below every resident
                        * tensor live while this node runs (pass resident) */
@@ -220,17 +225,30 @@ bool lw_pack_shape(const struct lw_geom *g, int kr, struct lw_pack_shape *s);
 bool lw_pack_row_span(const struct lw_geom *g, const struct lw_pack_shape *s, int64_t q, int *ra,
                       int *rb);
 /* May node ln run packed with kr kernel rows per vector group, a one-row band fitting? */
-bool lw_pack_rows_fit(const struct lw_ctx *c, const struct lw_node *ln, int kr);
+bool lw_pack_rows_fit(const struct lw_ctx *c, const struct lw_node *ln, int kr, bool piece);
 /* A kernel-row count node ln (an LW_CONV over a tensor that may be dense) can run packed
  * with: the smallest that fits, or with opts->pack_rows the largest that fits up to it; 0
  * when it cannot run packed at all (lw_packable). Pass tile then picks the fastest count. */
 int lw_pack_choose(const struct lw_ctx *c, const struct lw_node *ln);
-/* Estimated cycles of the LOADs of rows packed rows of g packed with kr rows. */
-uint64_t lw_pack_load_cost(const struct lw_ctx *c, const struct lw_geom *g, int kr, uint64_t rows);
+/* Estimated cycles of the LOADs of rows packed rows of node ln (its pack_kr, pack_piece). */
+uint64_t lw_pack_load_cost(const struct lw_ctx *c, const struct lw_node *ln, uint64_t rows);
+/* Kernel columns one kernel row occupies in the packed lanes: kw, or with pieces
+ * ceil(kw/sw)*sw (the columns past kw meet zero weights). */
+int64_t lw_pack_slot(const struct lw_node *ln);
+/* Packed pixels per packed row on chip: OW, or with pieces u*W/sw (lw_pack.c), so that the
+ * pieces of consecutive packed rows are evenly spaced both in DDR and on chip. */
+int64_t lw_pack_width(const struct lw_node *ln);
+/* Output columns [*lo, *hi] whose piece j (input columns ox*sw - left + j*sw, sw of them)
+ * lies inside the input row. */
+void lw_pack_piece_interior(const struct lw_geom *g, int64_t j, int64_t *lo, int64_t *hi);
+/* The paired form of packed conv node n (lw_pair.c): two horizontally adjacent output pixels
+ * per array pass, as one convolution of 2M output channels, kernel width kw + sw, stride
+ * 2*sw over OW/2 columns; false when it is not valid. */
+bool lw_pair_geom(const struct lw_ctx *c, size_t n, struct lw_geom *pg);
 /* Where weight (ky, kx, ci) of node ln goes: lane (of the input vectors) and tap. */
 void lw_pack_lane(const struct lw_node *ln, int64_t ky, int64_t kx, int64_t ci, uint64_t *lane,
                   uint64_t *tap);
-/* lw_tile_geom's rows part for ln->pack_kr > 1. */
+/* lw_tile_geom's rows part for ln->pack_kr > 1 or ln->pack_piece. */
 void lw_pack_tile_rows(const struct lw_node *ln, struct lw_geom *tg);
 /* The band of a node packed with kr > 1 (isel_pack.c): output rows oy0 .. oy0+bh-1 of image
  * img from the dense input x into ACT at sram, packed pixels of pix bytes. */

@@ -109,7 +109,7 @@ void lw_tile_geom(const struct lw_node *ln, struct lw_geom *tg)
     *tg = ln->g;
     if (!ln->pack)
         return;
-    tg->C = (int64_t)ln->g.kw * ln->g.C;
+    tg->C = lw_pack_slot(ln) * ln->g.C;
     tg->W = ln->g.OW;
     tg->kw = tg->sw = tg->dw = 1;
     tg->left = tg->right = 0;

@@ -90,6 +90,8 @@ static bool candidate(const struct lw_ctx *c, int32_t t, uint64_t *ps, int *firs
     lw_tile_pix(c, (size_t)p, &pix, &opix);
     uint64_t want = opix; /* a fused ELTW's byte run needs exactly this stride */
     bool exact = pn->kind == LW_CONV && pn->fuse_add;
+    if (pn->kind == LW_CONV && pn->pair) /* two pixels of M bytes per tile pixel (lw_pair.c) */
+        want = opix = (uint64_t)pn->g1.M, exact = true;
     *ps = opix, *first = p, *last = p;
     int readers = 0;
     for (size_t n = 0; n < g->nnodes; n++) {

@@ -64,7 +64,7 @@ static uint64_t load_cost(const struct est *e, int64_t bh, int64_t oy0)
     uint64_t rows = in_rows(g, bh, e->ln->flat, oy0);
     uint64_t cols = e->ln->flat ? (uint64_t)g->OW : (uint64_t)g->W;
     if (e->ln->pack) /* runs of kw*C bytes (lw_pack.c) */
-        return lw_pack_load_cost(e->c, &e->ln->g, e->ln->pack_kr, rows);
+        return lw_pack_load_cost(e->c, e->ln, rows);
     bool dense = e->in_ps == (uint64_t)g->C && !e->ln->flat;
     uint64_t runs = dense ? rows : rows * cols, run = dense ? cols * (uint64_t)g->C : e->in_run;
     return lw_cost_ddr(e->c, runs, run);
@@ -175,7 +175,7 @@ static uint64_t plan_windowed(struct lw_ctx *c, size_t n)
     e.nco = ln->kind == LW_CONV ? div_up((uint64_t)g->M, C) : e.nci;
     e.opix = ln->kind == LW_CONV ? e.nco * C : e.pix;
     e.in_ps = ln->pack ? (uint64_t)g->C : c->tensors[gn->inputs[0]].pstride;
-    e.out_ps = c->tensors[gn->outputs[0]].pstride;
+    e.out_ps = c->tensors[gn->outputs[0]].pstride * (ln->pair ? 2 : 1); /* pairs: lw_pair.c */
     e.in_run = (uint64_t)g->C, e.out_run = (uint64_t)g->M;
     if (ln->kind != LW_CONV)
         e.out_run = (uint64_t)g->C;
@@ -247,23 +247,53 @@ static uint64_t plan_windowed(struct lw_ctx *c, size_t n)
     return ln->band < 1 ? UINT64_MAX : estimate(&e, ln->band, ln->nbuf, wonce, wstream);
 }
 
-/* A packed convolution: planned with every count of kernel rows per vector group that fits
- * (lw_pack_rows_fit), the fastest estimate kept; or the count pass layout was told to use
- * (lw_pack_choose with opts->pack_rows). */
+/* The best way to run packed node n in its current geometry: with every count of kernel
+ * rows per vector group that fits (lw_pack_rows_fit), or only the count opts->pack_rows
+ * makes lw_pack_choose take, gathered in pieces or not (opts->pack_pieces forbids (-1) or
+ * forces (1, where valid) the pieces); sets *kr and *piece, returns the estimate (UINT64_MAX:
+ * none fits). */
+static uint64_t plan_form(struct lw_ctx *c, size_t n, int *kr, bool *piece)
+{
+    struct lw_node *ln = &c->nodes[n];
+    int only = c->o->pack_rows != 0 ? lw_pack_choose(c, ln) : 0, force = c->o->pack_pieces;
+    uint64_t best = UINT64_MAX;
+    *kr = only > 0 ? only : 1, *piece = false;
+    for (int k = 1; k <= ln->g.kh; k++) {
+        if (only && k != only)
+            continue;
+        for (int pc = 0; pc <= 1; pc++) {
+            if ((force < 0 && pc) || !lw_pack_rows_fit(c, ln, k, pc))
+                continue;
+            ln->pack_kr = k, ln->pack_piece = pc;
+            uint64_t t = plan_windowed(c, n);
+            /* forced: any gather in pieces before any other */
+            if (force > 0 && pc != *piece ? pc : t < best)
+                best = t, *kr = k, *piece = pc;
+        }
+    }
+    return best;
+}
+
+/* A packed convolution: planned in its own geometry and, where valid (lw_pair_geom), as
+ * pairs of output pixels; the smaller estimate kept, or the form opts->pack_pairs forces. */
 static void plan_packed(struct lw_ctx *c, size_t n)
 {
     struct lw_node *ln = &c->nodes[n];
-    int best_kr = ln->pack_kr;
-    uint64_t best = UINT64_MAX;
-    for (int kr = 1; kr <= ln->g.kh && c->o->pack_rows == 0; kr++) {
-        if (!lw_pack_rows_fit(c, ln, kr))
-            continue;
-        ln->pack_kr = kr;
-        uint64_t t = plan_windowed(c, n);
-        if (t < best)
-            best = t, best_kr = kr;
+    int kr, kr2, force = c->o->pack_pairs;
+    bool piece, piece2;
+    uint64_t t = plan_form(c, n, &kr, &piece);
+    struct lw_geom one = ln->g, pg;
+    if (force >= 0 && lw_pair_geom(c, n, &pg)) {
+        ln->g1 = one, ln->g = pg, ln->pair = true;
+        uint64_t t2 = lw_pack_choose(c, ln) > 0 ? plan_form(c, n, &kr2, &piece2) : UINT64_MAX;
+        if (t2 != UINT64_MAX && (force > 0 || t2 < t)) {
+            ln->pack_kr = kr2, ln->pack_piece = piece2;
+            plan_windowed(c, n);
+            return;
+        }
+        ln->g = one, ln->pair = false;
     }
-    ln->pack_kr = best_kr;
+    ln->pack_kr = kr, ln->pack_piece = piece;
     plan_windowed(c, n);
 }
 

@@ -30,6 +30,12 @@ struct dpu_compile_opts {
     int pack_rows;                   /* low-channel packing: 0 = kernel rows per vector group
                                       * chosen by the cost estimate; k > 0 = the largest valid
                                       * count up to k (tests, experiments) */
+    int pack_pieces;                 /* low-channel packing's gather: 0 = by the cost estimate;
+                                      * 1 = in pieces of stride_w columns wherever valid;
+                                      * -1 = never in pieces (tests, experiments) */
+    int pack_pairs;                  /* low-channel packing of two output pixels per array pass:
+                                      * 0 = by the cost estimate; 1 = wherever valid; -1 =
+                                      * never (tests, experiments) */
 };
 
 /* The pass names, in pipeline order, NULL-terminated. Static storage. */
