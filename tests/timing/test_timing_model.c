@@ -449,8 +449,8 @@ static struct dpu_timing_cost cost_under(const struct dpu_preset *p, const char 
 
 /* DWCONV on the MISC engine's K_DW multipliers per lane with a window of input vectors, read
  * through R_MISC vectors per cycle: kh*kw (first filter) + (nvec-1)*max(V, kh*kw) + V + D_MISC,
- * V = oh*kh*max(ceil((kw + (ow-1)*n_new) / R_MISC), ow*ceil(kw/K_DW)); with R_MISC = 1,
- * V >= kh*kw always and the total is kh*kw + nvec*V + D_MISC. */
+ * V = oh*kh*max(ceil((kw + (ow-1)*n_new) / R_MISC), ow*ceil(kw/K_DW)); with R_MISC = 1 and
+ * no padding, V >= kh*kw always and the total is kh*kw + nvec*V + D_MISC. */
 static uint64_t dw_cycles_with(const char *preset, unsigned k_dw, unsigned r_misc,
                                const char *fields, uint64_t *issued)
 {
@@ -598,6 +598,14 @@ static void test_misc_datapath_keys(void **state)
      * shows: 9 + max(6, 9) + 6 + 3 = 27. With R_MISC = 1, V = 9: 9 + 9 + 9 + 3 = 30. */
     assert_int_equal(dw_cycles_with("tiny", 3, 2, "kh=3 kw=3 oh=1 ow=1 nvec=2", NULL), 27);
     assert_int_equal(dw_cycles_with("tiny", 3, 1, "kh=3 kw=3 oh=1 ow=1 nvec=2", NULL), 30);
+    /* Implicit padding can do it with one read vector too: one pixel padded on every side
+     * reads 3 - 2 = 1 vector on its one stored row, the other two kernel rows are padding
+     * rows: V = max(1, 1) + 2*1 = 3 < 9: 9 + max(3, 9) + 3 + 3 = 24. */
+    assert_int_equal(dw_cycles_with("tiny", 3, 1,
+                                    "kh=3 kw=3 oh=1 ow=1 nvec=2 pad_top=1 pad_bottom=1 pad_left=1 "
+                                    "pad_right=1",
+                                    NULL),
+                     24);
 
     /* ELTW: nv = ceil(len/R) result vectors, a and b through the read path. ResNet-50's
      * residual Add at 56x56x256 on b4096: nv = 802816/32 = 25088; one read vector per cycle
