@@ -30,6 +30,7 @@ presetgen_refuses(malformed "malformed\\.preset:4:1: error: expected 'key = valu
 presetgen_refuses(trailing_token "trailing_token\\.preset:4:16: error: unexpected '9' after the value of 'array_rows'")
 presetgen_refuses(empty_description "empty_description\\.preset:3:15: error: description is empty")
 presetgen_refuses(out_of_range "out_of_range\\.preset:13:13: error: clock_mhz = 5000 is out of range 1\\.\\.2000")
+presetgen_refuses(misc_reads_out_of_range "misc_reads_out_of_range\\.preset:20:25: error: misc_act_read_vectors = 8 is out of range 1\\.\\.4")
 presetgen_refuses(negative "negative\\.preset:15:22: error: ddr_latency_cycles = -1 is out of range")
 presetgen_refuses(cols_not_multiple "cols_not_multiple\\.preset:5:14: error: array_cols = 8 is not a multiple of array_rows = 16")
 presetgen_refuses(not_pow2 "not_pow2\\.preset:4:14: error: array_rows = 12 is not a power of two")

@@ -42,7 +42,7 @@ uint64_t dpu_preset_compute_hash(const struct dpu_preset *p)
 {
     /* The integer keys plus "name", sorted by key. Sorting here (rather than trusting the
      * order of DPU_PRESET_INT_KEYS) keeps the canonical form independent of how the struct
-     * is laid out. Insertion sort: sixteen entries. */
+     * is laid out. Insertion sort: eighteen entries. */
     const char *keys[64];
     size_t n = 0;
     keys[n++] = "name";

@@ -10,10 +10,12 @@
  *   CONV latency= (R+C-1) + (post ? D_POST : 0)      (after the issue cycles; timing.c
  *                 overlaps it with the next CONV's issue)
  *   POOL        = oh*ow*nvec*kh*kw + D_MISC
- *   DWCONV      = kh*kw + oh*nvec*kh*max(kw + (ow-1)*n_new, ow*ceil(kw/K_DW)) + D_MISC
+ *   DWCONV      = kh*kw + (nvec-1)*max(V, kh*kw) + V + D_MISC
+ *                 V = oh*kh*max(ceil((kw + (ow-1)*n_new)/R_MISC), ow*ceil(kw/K_DW))
  *                 n_new = stride_w/dil_w when dil_w divides stride_w and the quotient < kw,
  *                 else kw (the window columns a step to the next output pixel reads)
- *   ELTW        = 2*ceil(len/R) + D_MISC        (one R-byte ACT read port: a, then b)
+ *   ELTW        = max(nv, ceil(2*nv/R_MISC)) + D_MISC, nv = ceil(len/R)   (a and b share
+ *                 the R_MISC read vectors; R lanes write one vector per cycle)
  *   LUT         = ceil(len/R) + D_MISC
  *   LUTLD       = ceil(256/R) + D_MISC
  *   SYNC        = T_SYNC;  END = 0
@@ -45,7 +47,8 @@ void dpu_timing_consts_of(const struct dpu_preset *p, struct dpu_timing_consts *
     k->d_post = 4;
     k->d_misc = 3;
     k->t_sync = 1;
-    k->dw_taps = 3;
+    k->dw_taps = p->dw_mults_per_lane;
+    k->misc_reads = p->misc_act_read_vectors;
     double bw = (double)p->ddr_bandwidth_mbps / p->clock_mhz;
     k->ddr_bytes_cycle = bw < k->bus_bytes ? bw : (double)k->bus_bytes;
 }
@@ -157,10 +160,11 @@ static void conv_cost(const struct dpu_timing_consts *k, const dpu_insn *in,
 }
 
 /* DWCONV on the MISC engine (docs/architecture.md, "The MISC engine"): for each vector v (its
- * filter preloaded into shadow registers while the previous vector runs, so only the first
- * load of kh*kw vectors shows) and output row, the engine walks the row pixel by pixel with a
- * kh x kw window of input vectors; each kernel row costs ceil(kw/K_DW) multiplier cycles,
- * and the single ACT read port brings in kw vectors per kernel row for the first pixel of a
+ * filter preloaded into shadow registers while the previous vector runs, so the first load
+ * of kh*kw vectors shows, and a later one only where it takes longer than a vector's work)
+ * and output row, the engine walks the row pixel by pixel with a kh x kw window of input
+ * vectors; each kernel row costs ceil(kw/K_DW) multiplier cycles, and the ACT read path
+ * (R_MISC vectors per cycle) brings in kw vectors per kernel row for the first pixel of a
  * row and n_new for each next one. Reads of the next pixel overlap the multiplies of this
  * one, so a row costs the larger of the two. Implicit padding is not read: a kernel row on a
  * padding row costs its multiplies only, and (without dilation along the row, where each
@@ -182,7 +186,17 @@ uint64_t dpu_timing_dwconv_cycles(const struct dpu_timing_consts *k, uint64_t kh
                 prows += iy < pad->top || iy >= ih - pad->bottom;
             }
     }
-    return kh * kw + nvec * ((oh * kh - prows) * max64(reads, mults) + prows * mults) + k->d_misc;
+    uint64_t vec = (oh * kh - prows) * max64(ceil_div(reads, k->misc_reads), mults) + prows * mults;
+    uint64_t filter = kh * kw; /* WGT, R bytes per cycle */
+    if (nvec == 0)             /* not a valid DWCONV; keeps the sum below from wrapping */
+        return filter + k->d_misc;
+    return filter + (nvec - 1) * max64(vec, filter) + vec + k->d_misc;
+}
+
+uint64_t dpu_timing_eltw_cycles(const struct dpu_timing_consts *k, uint64_t len)
+{
+    uint64_t nv = ceil_div(len, k->R);
+    return max64(nv, ceil_div(2 * nv, k->misc_reads)) + k->d_misc;
 }
 
 uint64_t dpu_timing_pool_cycles(const struct dpu_timing_consts *k, uint64_t oh, uint64_t ow,
@@ -230,7 +244,7 @@ void dpu_timing_cost_of(const struct dpu_timing_consts *k, const dpu_insn *in,
         dwconv_cost(k, in, c);
         break;
     case DPU_OP_ELTW:
-        c->cycles = 2 * ceil_div(dpu_eltw_get_len(in), R) + k->d_misc;
+        c->cycles = dpu_timing_eltw_cycles(k, dpu_eltw_get_len(in));
         break;
     case DPU_OP_LUT:
         c->cycles = ceil_div(dpu_lut_get_len(in), R) + k->d_misc;

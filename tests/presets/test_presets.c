@@ -116,8 +116,8 @@ static void test_hash_of_tiny_is_pinned(void **state)
     (void)state;
     const struct dpu_preset *t = dpu_preset_find("tiny");
     assert_non_null(t);
-    assert_true(t->hash == 0x0ae5d9fb89322674ULL);
-    assert_true(DPU_PRESET_TINY_HASH == 0x0ae5d9fb89322674ULL);
+    assert_true(t->hash == 0x0b7bb62dc12d62ecULL);
+    assert_true(DPU_PRESET_TINY_HASH == 0x0b7bb62dc12d62ecULL);
 }
 
 /* The canonical form spelled out: FNV-1a 64 of this exact text must equal the hash. */
@@ -135,7 +135,9 @@ static void test_hash_canonical_form(void **state)
                                     "ddr_bandwidth_mbps=19200\n"
                                     "ddr_burst_bytes=256\n"
                                     "ddr_latency_cycles=40\n"
+                                    "dw_mults_per_lane=3\n"
                                     "insn_queue_depth=16\n"
+                                    "misc_act_read_vectors=2\n"
                                     "name=tiny\n"
                                     "param_buf_records=512\n"
                                     "token_queue_depth=8\n"
@@ -154,7 +156,7 @@ static void test_hash_changes_with_every_field(void **state)
     const struct dpu_preset *t = dpu_preset_find("tiny");
     assert_non_null(t);
     uint64_t base = dpu_preset_compute_hash(t);
-    assert_int_equal(dpu_preset_key_count, 15);
+    assert_int_equal(dpu_preset_key_count, 17);
     for (size_t k = 0; k < dpu_preset_key_count; k++) {
         struct dpu_preset q = *t;
         uint32_t *field = (uint32_t *)(void *)((char *)&q + dpu_preset_keys[k].offset);
@@ -233,6 +235,14 @@ static void clock_0(struct dpu_preset *p)
 {
     p->clock_mhz = 0;
 }
+static void no_dw_mults(struct dpu_preset *p)
+{
+    p->dw_mults_per_lane = 0;
+}
+static void misc_reads_5(struct dpu_preset *p)
+{
+    p->misc_act_read_vectors = 5;
+}
 static void bad_name(struct dpu_preset *p)
 {
     p->name = "Tiny";
@@ -253,6 +263,8 @@ static void test_check(void **state)
     expect_refused(wgt_tiny, "wgt_buf_bytes");
     expect_refused(acc_64k, "acc_buf_entries");
     expect_refused(clock_0, "clock_mhz");
+    expect_refused(no_dw_mults, "dw_mults_per_lane");
+    expect_refused(misc_reads_5, "misc_act_read_vectors");
     expect_refused(bad_name, "name");
     assert_int_equal(dpu_preset_check(NULL, NULL, NULL), DPU_E_INVALID);
 

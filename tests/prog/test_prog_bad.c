@@ -366,7 +366,7 @@ static const struct bad_case cases[] = {
     {"preset_name_unterminated", mk_preset_name_unterminated, NULL, DPU_E_PARSE,
      "not NUL-terminated"},
     {"other_preset", mk_other_preset, "tiny", DPU_E_MISMATCH,
-     "built for preset b4096 (hash 0xccce97ad95f8f948) but this device is tiny"},
+     "built for preset b4096 (hash 0x969f22c2ab297f40) but this device is tiny"},
     {"text_size", mk_text_size, NULL, DPU_E_PARSE, "not a multiple of its 32-byte records"},
     {"bad_opcode", mk_bad_opcode, NULL, DPU_E_PARSE, "instruction 2 (byte 64): unknown opcode"},
     {"section_past_eof", mk_section_past_eof, NULL, DPU_E_PARSE, "section .dpu.const (bytes"},

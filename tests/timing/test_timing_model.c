@@ -1,8 +1,9 @@
 /* The timing model (dpu/sim_timing.h) on hand-made instruction streams, preset tiny: R = C = 8,
  * DDR_BPC = min(19200/300, 16) = 16 bytes/cycle, L_DDR = 40, BURST = 256, BUS_BYTES = 16,
- * insn_queue_depth 16, token_queue_depth 8, K_DW = 3, D_MISC = 3. Every expected number is worked
- * out in a comment from the formulas of docs/architecture.md, "Timing model". Each program runs
- * through the simulator with data and again in timing-only mode: the schedules must be identical.
+ * insn_queue_depth 16, token_queue_depth 8, K_DW = 3, R_MISC = 2, D_MISC = 3. Every expected number
+ * is worked out in a comment from the formulas of docs/architecture.md, "Timing model". Each
+ * program runs through the simulator with data and again in timing-only mode: the schedules must be
+ * identical.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -433,25 +434,45 @@ static void test_ddr_oracle(void **state)
     free(prog);
 }
 
-/* DWCONV on the MISC engine's K_DW = 3 multipliers per lane with a window of input vectors:
- * kh*kw (first filter) + oh*nvec*kh*max(kw + (ow-1)*n_new, ow*ceil(kw/3)) + D_MISC. */
-static uint64_t dw_cycles_on(const char *preset, const char *fields, uint64_t *issued)
+/* The cost of the first instruction of text under preset p. */
+static struct dpu_timing_cost cost_under(const struct dpu_preset *p, const char *text)
+{
+    size_t count;
+    dpu_insn *prog = tu_asm(text, &count);
+    struct dpu_timing_consts k;
+    dpu_timing_consts_of(p, &k);
+    struct dpu_timing_cost c;
+    dpu_timing_cost_of(&k, &prog[0], &c);
+    free(prog);
+    return c;
+}
+
+/* DWCONV on the MISC engine's K_DW multipliers per lane with a window of input vectors, read
+ * through R_MISC vectors per cycle: kh*kw (first filter) + (nvec-1)*max(V, kh*kw) + V + D_MISC,
+ * V = oh*kh*max(ceil((kw + (ow-1)*n_new) / R_MISC), ow*ceil(kw/K_DW)); with R_MISC = 1 and
+ * no padding, V >= kh*kw always and the total is kh*kw + nvec*V + D_MISC. */
+static uint64_t dw_cycles_with(const char *preset, unsigned k_dw, unsigned r_misc,
+                               const char *fields, uint64_t *issued)
 {
     char text[512];
     snprintf(text, sizeof text,
              "DWCONV %s act_addr=0 act_col_stride=160 act_row_stride=20480 wgt_addr=0 param_addr=0 "
              "out_addr=4096 out_pstride=160\nEND\n",
              fields);
-    size_t count;
-    dpu_insn *prog = tu_asm(text, &count);
-    struct dpu_timing_consts k;
-    dpu_timing_consts_of(dpu_preset_find(preset), &k);
-    struct dpu_timing_cost c;
-    dpu_timing_cost_of(&k, &prog[0], &c);
-    free(prog);
+    struct dpu_preset p = *dpu_preset_find(preset);
+    p.dw_mults_per_lane = k_dw;
+    p.misc_act_read_vectors = r_misc;
+    struct dpu_timing_cost c = cost_under(&p, text);
     if (issued)
         *issued = c.issued_macs;
     return c.cycles;
+}
+
+/* The depthwise datapath with K_DW = 3 and one read vector per cycle (R_MISC = 1), the
+ * reference point of the worked numbers below; test_misc_datapath_keys has the others. */
+static uint64_t dw_cycles_on(const char *preset, const char *fields, uint64_t *issued)
+{
+    return dw_cycles_with(preset, 3, 1, fields, issued);
 }
 
 /* The example of docs/architecture.md: a flat 1x1 layer of 2048 -> 512 channels on 7x7 on
@@ -542,6 +563,81 @@ static void test_dwconv(void **state)
     /* Dilation along the row keeps its reads (each column is not read once): pad_left 2 with
      * dil_w 2 only drops the padding rows: none here -> 48 as above. */
     assert_int_equal(dw_cycles("kh=3 kw=3 dil_h=2 dil_w=2 oh=1 ow=4 pad_left=2", NULL), 48);
+}
+
+/* The MISC datapath's preset keys at other values (docs/architecture.md, "The MISC engine"). */
+static void test_misc_datapath_keys(void **state)
+{
+    (void)state;
+    /* What the presets have (docs/architecture.md, "Choosing the MISC datapath"). */
+    for (size_t i = 0; i < dpu_preset_count; i++) {
+        assert_int_equal(dpu_presets[i].dw_mults_per_lane, 3);
+        assert_int_equal(dpu_presets[i].misc_act_read_vectors, 2);
+    }
+    /* Two ACT read vectors per cycle on b4096: the stride-2 example of architecture.md reads
+     * 3 + 55*2 = 113 vectors per kernel row in ceil(113/2) = 57 cycles, against 56 multiplier
+     * cycles: 9 + 4*3*3*57 + 3 = 2064 (4080 with one read vector), 93.8 MACs per cycle of
+     * the 96. The stride-1 example becomes multiplier-bound: max(ceil(58/2), 56) = 56,
+     * 9 + 8*5*3*56 + 3 = 6732 (6972). */
+    uint64_t issued;
+    assert_int_equal(
+        dw_cycles_with("b4096", 3, 2, "kh=3 kw=3 stride_h=2 stride_w=2 oh=4 ow=56 nvec=3", &issued),
+        2064);
+    assert_int_equal(issued, 193536);
+    assert_int_equal(dw_cycles_with("b4096", 3, 2, "kh=3 kw=3 oh=8 ow=56 nvec=5", NULL), 6732);
+    /* One multiplier per lane: a tap per cycle, 56*3 = 168 multiplier cycles per kernel row
+     * against 58 reads: 9 + 8*5*3*168 + 3 = 20172. */
+    assert_int_equal(dw_cycles_with("b4096", 1, 1, "kh=3 kw=3 oh=8 ow=56 nvec=5", NULL), 20172);
+    /* Two per lane: ceil(3/2) = 2 cycles per kernel row: 9 + 8*5*3*112 + 3 = 13452. */
+    assert_int_equal(dw_cycles_with("b4096", 2, 1, "kh=3 kw=3 oh=8 ow=56 nvec=5", NULL), 13452);
+    /* 5x5 on tiny with K_DW = 5: one multiplier cycle per kernel row, the reads (5 + 5 = 10)
+     * limit: 25 + 5*10 + 3 = 78 (88 with K_DW = 3, where 6*2 = 12 multiplier cycles limit). */
+    assert_int_equal(dw_cycles_with("tiny", 5, 1, "kh=5 kw=5 oh=1 ow=6", NULL), 78);
+    /* A vector's work shorter than the next filter load (9 cycles at R bytes per cycle): one
+     * pixel, 2 vectors, R_MISC = 2: V = 3*max(ceil(3/2), 1) = 6, so the second filter load
+     * shows: 9 + max(6, 9) + 6 + 3 = 27. With R_MISC = 1, V = 9: 9 + 9 + 9 + 3 = 30. */
+    assert_int_equal(dw_cycles_with("tiny", 3, 2, "kh=3 kw=3 oh=1 ow=1 nvec=2", NULL), 27);
+    assert_int_equal(dw_cycles_with("tiny", 3, 1, "kh=3 kw=3 oh=1 ow=1 nvec=2", NULL), 30);
+    /* Implicit padding can do it with one read vector too: one pixel padded on every side
+     * reads 3 - 2 = 1 vector on its one stored row, the other two kernel rows are padding
+     * rows: V = max(1, 1) + 2*1 = 3 < 9: 9 + max(3, 9) + 3 + 3 = 24. */
+    assert_int_equal(dw_cycles_with("tiny", 3, 1,
+                                    "kh=3 kw=3 oh=1 ow=1 nvec=2 pad_top=1 pad_bottom=1 pad_left=1 "
+                                    "pad_right=1",
+                                    NULL),
+                     24);
+
+    /* ELTW: nv = ceil(len/R) result vectors, a and b through the read path. ResNet-50's
+     * residual Add at 56x56x256 on b4096: nv = 802816/32 = 25088; one read vector per cycle
+     * 2*25088 + 3 = 50179, two 25088 + 3 = 25091, four still 25091 (one result vector per
+     * cycle: R lanes). */
+    static const char eltw[] = "ELTW op=ADD a_addr=0 b_addr=802816 len=802816 "
+                               "out_addr=1605632 param_addr=0\nEND\n";
+    struct dpu_preset p = *dpu_preset_find("b4096");
+    assert_int_equal(cost_under(&p, eltw).cycles, 25091);
+    p.misc_act_read_vectors = 1;
+    assert_int_equal(cost_under(&p, eltw).cycles, 50179);
+    p.misc_act_read_vectors = 4;
+    assert_int_equal(cost_under(&p, eltw).cycles, 25091);
+    /* tiny (R = 8), len 20: nv = 3, R_MISC = 1: 2*3 + 3 = 9; R_MISC = 3: max(3, ceil(6/3)) + 3
+     * = 6. */
+    struct dpu_timing_consts k;
+    p = *dpu_preset_find("tiny");
+    p.misc_act_read_vectors = 1;
+    dpu_timing_consts_of(&p, &k);
+    assert_int_equal(dpu_timing_eltw_cycles(&k, 20), 9);
+    p.misc_act_read_vectors = 3;
+    dpu_timing_consts_of(&p, &k);
+    assert_int_equal(dpu_timing_eltw_cycles(&k, 20), 6);
+    /* POOL, LUT and LUTLD do not change: one window position, resp. one vector, per cycle per
+     * lane whatever the read path. */
+    p = *dpu_preset_find("tiny");
+    p.misc_act_read_vectors = 1;
+    struct dpu_timing_cost lut1 = cost_under(&p, "LUT in_addr=0 out_addr=64 len=20\nEND\n");
+    p.misc_act_read_vectors = 2;
+    struct dpu_timing_cost lut2 = cost_under(&p, "LUT in_addr=0 out_addr=64 len=20\nEND\n");
+    assert_int_equal(lut1.cycles, 3 + 3);
+    assert_int_equal(lut2.cycles, lut1.cycles);
 }
 
 /* Two engines overlap: the CONV starts one cycle after the LOAD it waits for, while the
@@ -690,6 +786,7 @@ int main(void)
         cmocka_unit_test(test_worked_example),     cmocka_unit_test(test_discipline),
         cmocka_unit_test(test_ddr_shared),         cmocka_unit_test(test_ddr_gaps),
         cmocka_unit_test(test_ddr_oracle),         cmocka_unit_test(test_dwconv),
+        cmocka_unit_test(test_misc_datapath_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

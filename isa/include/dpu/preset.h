@@ -38,7 +38,11 @@
     X(ddr_latency_cycles, 0, 100000, "cycles", "DDR read latency at the core clock")               \
     X(ddr_burst_bytes, 1, 4096, "bytes", "bytes per AXI burst")                                    \
     X(insn_queue_depth, 1, 65536, "insns", "instruction queue depth of each engine")               \
-    X(token_queue_depth, 1, 256, "tokens", "dependency tokens each engine pair can hold")
+    X(token_queue_depth, 1, 256, "tokens", "dependency tokens each engine pair can hold")          \
+    X(dw_mults_per_lane, 1, 15, "",                                                                \
+      "multipliers per lane of the MISC engine's depthwise datapath (K_DW)")                       \
+    X(misc_act_read_vectors, 1, 4, "vectors",                                                      \
+      "array_rows-byte ACT vectors the MISC engine reads per cycle (R_MISC)")
 
 struct dpu_preset {
     const char *name;        /* [a-z][a-z0-9_]*, equal to the file name */

@@ -51,7 +51,10 @@ struct dpu_timing_consts {
     uint32_t d_post;        /* CONV post-processing pipeline depth (assumed 4) */
     uint32_t d_misc;        /* MISC pipeline depth (assumed 3) */
     uint32_t t_sync;        /* a SYNC's cycles (assumed 1) */
-    uint32_t dw_taps;       /* K_DW: multipliers per lane of the depthwise datapath (3) */
+    uint32_t dw_taps;       /* K_DW: dw_mults_per_lane, multipliers per lane of the depthwise
+                             * datapath */
+    uint32_t misc_reads;    /* R_MISC: misc_act_read_vectors, R-byte ACT vectors MISC reads
+                             * per cycle */
     double ddr_bytes_cycle; /* DDR_BPC = min(ddr_mbps / clock_mhz, bus_bytes), for reports */
 };
 
@@ -117,6 +120,10 @@ struct dpu_timing_dw_pad {
 uint64_t dpu_timing_dwconv_cycles(const struct dpu_timing_consts *k, uint64_t kh, uint64_t kw,
                                   uint64_t oh, uint64_t ow, uint64_t nvec, uint64_t sw, uint64_t dw,
                                   const struct dpu_timing_dw_pad *pad);
+
+/* An ELTW's cycles over len bytes: its operands a and b are read through the R_MISC vectors
+ * of MISC's ACT read path, one result vector per cycle at most (R lanes). */
+uint64_t dpu_timing_eltw_cycles(const struct dpu_timing_consts *k, uint64_t len);
 
 /* A POOL's cycles: one window position per cycle over oh x ow pixels, nvec vectors, kh x kw. */
 uint64_t dpu_timing_pool_cycles(const struct dpu_timing_consts *k, uint64_t oh, uint64_t ow,
