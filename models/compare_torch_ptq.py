@@ -15,10 +15,21 @@ test images:
           `dpuc eval` of the model.q8 (the reference interpreter, bit-exact with the
           accelerator).
 
-It prints a table and exits 1 when ours is less accurate than torch on any model (2 on a
-setup error). CI does not run it: it needs Debian's python3-torch and the full data set.
+Besides top-1 it measures, for torch and ours alike, the SQNR of the int8 model's logits
+against the float model's on the first --sqnr-count images of the split (10 log10 of
+sum f^2 / sum (q - f)^2, as `dpuc eval --compare` defines it). Top-1 moves by whole images
+that sit near a decision boundary; the SQNR averages the quantization error over every
+image and class, so it tells which quantizer is more faithful to the float model.
+
+--split validation measures on training images 50000..59999 instead of the test set
+(calibration uses images 0..999 either way), the split models/validate_calib_methods.sh
+uses to choose methods without looking at the test set.
+
+It prints a table and exits 1 when ours is less accurate (top-1) than torch on any model (2
+on a setup error). CI does not run it: it needs Debian's python3-torch and the full data set.
 
     /usr/bin/python3 models/compare_torch_ptq.py [--dpuc build/bin/dpuc] [--models lenet5,...]
+        [--split test|validation] [--sqnr-count N] [--quantize-args='--adaround']
 """
 
 import argparse
@@ -39,6 +50,7 @@ import common  # noqa: E402
 
 MODELS = ["lenet5", "resnet_small", "mobilenetv2_small"]
 CALIB_COUNT = 1000
+VALIDATION_FIRST, VALIDATION_COUNT = 50000, 10000
 BACKEND = "onednn"
 
 
@@ -101,23 +113,39 @@ def torch_ptq(model, calib_u8):
     return convert_fx(prepared)
 
 
-def ours(dpuc, name, data_dir, tmp, extra):
-    """`dpuc quantize` (defaults) on the first 1000 training images, `dpuc eval` on the
-    test set; returns (top-1, seconds for quantize, seconds for eval)."""
+def ours(dpuc, name, data_dir, tmp, extra, split, sqnr_count):
+    """`dpuc quantize` on the first 1000 training images, then `dpuc eval` of the float model
+    with --compare model.q8 on the split; returns (top-1, logits SQNR in dB, seconds for
+    quantize, seconds for eval)."""
     norm = ["--mean", "%.4f" % common.MEAN, "--std", "%.4f" % common.STD]
     q8 = os.path.join(tmp, name + ".q8")
+    onnx_path = os.path.join(HERE, name + ".onnx")
     t0 = time.time()
-    subprocess.run([dpuc, "quantize", os.path.join(HERE, name + ".onnx"),
+    subprocess.run([dpuc, "quantize", onnx_path,
                     "--calib", find(data_dir, "train-images-idx3-ubyte"),
                     "--calib-count", str(CALIB_COUNT), "-o", q8, "--quiet"] + norm + extra,
                    check=True)
     t1 = time.time()
-    res = subprocess.run([dpuc, "eval", q8, "--data", find(data_dir, "t10k-images-idx3-ubyte"),
-                          "--labels", find(data_dir, "t10k-labels-idx1-ubyte"),
-                          "--json", "--quiet"] + norm,
+    if split == "test":
+        data = ["--data", find(data_dir, "t10k-images-idx3-ubyte"),
+                "--labels", find(data_dir, "t10k-labels-idx1-ubyte")]
+    else:
+        data = ["--data", find(data_dir, "train-images-idx3-ubyte"),
+                "--labels", find(data_dir, "train-labels-idx1-ubyte"),
+                "--offset", str(VALIDATION_FIRST), "--count", str(VALIDATION_COUNT)]
+    res = subprocess.run([dpuc, "eval", onnx_path, "--compare", q8, "--sqnr-count",
+                          str(sqnr_count), "--json", "--quiet"] + data + norm,
                          check=True, stdout=subprocess.PIPE, text=True)
     t2 = time.time()
-    return eval_top1(res.stdout), t1 - t0, t2 - t1
+    doc = json.loads(res.stdout)
+    return float(doc["models"][1]["top1"]), float(doc["sqnr"][-1]["sqnr_db"]), t1 - t0, t2 - t1
+
+
+def logits_sqnr(f, q):
+    """SQNR in dB of logits q against float logits f (the definition of dpuc eval)."""
+    f = f.astype(np.float64)
+    err = np.sum((q.astype(np.float64) - f) ** 2)
+    return float("inf") if err == 0 else 10.0 * np.log10(np.sum(f * f) / err)
 
 
 def eval_top1(text):
@@ -142,7 +170,13 @@ def main():
     ap.add_argument("--json", help="also write the results to this JSON file")
     ap.add_argument("--quantize-args", default="",
                     help="extra `dpuc quantize` options for ours, e.g. '--calib-method "
-                         "percentile' (default: none, the defaults)")
+                         "percentile' (default: none, the defaults); write it with '=' "
+                         "when it starts with '--'")
+    ap.add_argument("--split", choices=("test", "validation"), default="test",
+                    help="test: the 10,000 test images (default); validation: training "
+                         "images 50000..59999")
+    ap.add_argument("--sqnr-count", type=int, default=2000,
+                    help="images for the logits SQNR (the split's first N; default 2000)")
     args = ap.parse_args()
     if not os.access(args.dpuc, os.X_OK):
         print("compare_torch_ptq: %s is not an executable (build dpuc, or --dpuc PATH)"
@@ -156,8 +190,14 @@ def main():
         return 2
     torch.manual_seed(0)
     data_dir = os.environ.get("FASHION_MNIST_DIR", common.DEFAULT_DATA_DIR)
-    x_train, _, x_test, y_test = common.load_fashion_mnist(data_dir)
+    x_train, y_train, x_test, y_test = common.load_fashion_mnist(data_dir)
     calib = x_train[:CALIB_COUNT]
+    if args.split == "validation":
+        x_eval = x_train[VALIDATION_FIRST:VALIDATION_FIRST + VALIDATION_COUNT]
+        y_eval = y_train[VALIDATION_FIRST:VALIDATION_FIRST + VALIDATION_COUNT]
+    else:
+        x_eval, y_eval = x_test, y_test
+    nsq = min(args.sqnr_count, x_eval.shape[0]) if args.sqnr_count > 0 else x_eval.shape[0]
     with open(os.path.join(HERE, "zoo.json")) as f:
         zoo = {m["name"]: m for m in json.load(f)["models"]}
 
@@ -176,30 +216,39 @@ def main():
             t0 = time.time()
             qmodel = torch_ptq(model, calib)
             t_q = time.time() - t0
-            t_top1 = common.top1(predict(qmodel, x_test), y_test)
-            o_top1, o_q, o_e = ours(args.dpuc, name, data_dir, tmp,
-                                    shlex.split(args.quantize_args))
-            rows.append(dict(model=name, float=f_top1, torch=t_top1, ours=o_top1,
+            f_logits = predict(model, x_eval)
+            t_logits = predict(qmodel, x_eval)
+            f_eval = common.top1(f_logits, y_eval)
+            t_top1 = common.top1(t_logits, y_eval)
+            t_sqnr = logits_sqnr(f_logits[:nsq], t_logits[:nsq])
+            o_top1, o_sqnr, o_q, o_e = ours(args.dpuc, name, data_dir, tmp,
+                                            shlex.split(args.quantize_args), args.split, nsq)
+            rows.append(dict(model=name, float=f_eval, torch=t_top1, ours=o_top1,
+                             torch_sqnr_db=round(t_sqnr, 2), ours_sqnr_db=round(o_sqnr, 2),
                              torch_quantize_s=round(t_q, 1), ours_quantize_s=round(o_q, 1),
                              ours_eval_s=round(o_e, 1)))
-            print("%s: float %.2f%%, torch PTQ %.2f%% (%.1f s), ours %.2f%% (quantize %.1f s)"
-                  % (name, 100 * f_top1, 100 * t_top1, t_q, 100 * o_top1, o_q),
-                  file=sys.stderr)
+            print("%s: float %.2f%%, torch PTQ %.2f%% %.2f dB (%.1f s), ours %.2f%% %.2f dB "
+                  "(quantize %.1f s)" % (name, 100 * f_eval, 100 * t_top1, t_sqnr, t_q,
+                                         100 * o_top1, o_sqnr, o_q), file=sys.stderr)
 
-    print("Top-1 on the 10,000 Fashion-MNIST test images; calibration: the first %d "
-          "training images" % CALIB_COUNT)
+    where = ("the 10,000 Fashion-MNIST test images" if args.split == "test" else
+             "the validation split (training images %d..%d)"
+             % (VALIDATION_FIRST, VALIDATION_FIRST + VALIDATION_COUNT - 1))
+    print("Top-1 on %s, logits SQNR against float on its first %d; calibration: the first %d "
+          "training images" % (where, nsq, CALIB_COUNT))
     print("torch %s: torch.ao.quantization FX, %s backend, default qconfig"
           % (torch.__version__, BACKEND))
     print("ours: dpuc quantize %s(1000 images), dpuc eval"
           % (args.quantize_args + " " if args.quantize_args else "with its defaults "))
     print()
-    print("| model | float | torch PTQ | ours | ours - torch | ours - float |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| model | float | torch PTQ | ours | ours - torch | ours - float "
+          "| torch SQNR dB | ours SQNR dB |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         d = 100 * (r["ours"] - r["torch"])
-        print("| %s | %.2f%% | %.2f%% | %.2f%% | %+.2f | %+.2f |"
+        print("| %s | %.2f%% | %.2f%% | %.2f%% | %+.2f | %+.2f | %.2f | %.2f |"
               % (r["model"], 100 * r["float"], 100 * r["torch"], 100 * r["ours"], d,
-                 100 * (r["ours"] - r["float"])))
+                 100 * (r["ours"] - r["float"]), r["torch_sqnr_db"], r["ours_sqnr_db"]))
         if r["ours"] < r["torch"]:
             status = 1
     print()
@@ -208,6 +257,7 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump(dict(torch=torch.__version__, backend=BACKEND, calib=CALIB_COUNT,
+                           split=args.split, sqnr_count=nsq,
                            quantize_args=args.quantize_args,
                            models=rows), f, indent=2)
             f.write("\n")
