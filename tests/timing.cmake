@@ -16,6 +16,12 @@ target_include_directories(test_timing_model PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}
 target_compile_definitions(test_timing_model PRIVATE
   DPU_EXAMPLES_DIR="${PROJECT_SOURCE_DIR}/examples")
 
+# The report's per-layer time (sim/tool/timing_share.c, part of the dpusim tool) on hand-made
+# timelines.
+dpu_add_unit_test(test_timing_share
+  SOURCES ${TIMING_TEST_DIR}/test_timing_share.c ${PROJECT_SOURCE_DIR}/sim/tool/timing_share.c)
+target_include_directories(test_timing_share PRIVATE ${PROJECT_SOURCE_DIR}/sim/tool)
+
 dpu_add_unit_test(test_timing_checkers
   SOURCES ${TIMING_TEST_DIR}/test_timing_checkers.c ${TIMING_TEST_DIR}/json_check.c
           ${TIMING_TEST_DIR}/xml_check.c)
