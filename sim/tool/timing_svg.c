@@ -1,9 +1,11 @@
-/* --plot: the timing report as an SVG picture. Top: MAC-array utilization per layer (its MACs over
- * its share of the timeline, timing_share.h), bars coloured by what bounds the layer, with a tick
- * at the utilization the layer would reach at its roofline bound. Bottom left: the roofline
- * (achieved GOPS against arithmetic intensity, log-log) with one dot per layer and the whole model,
- * and a dashed roof at the MISC engine's depthwise peak when the model has depthwise layers. Bottom
- * right: the totals. Every bar and dot carries a <title> (the browser shows it on hover). */
+/* --plot: the timing report as an SVG picture. Top: MAC-array utilization per layer (its MACs
+ * over its active cycles, the cycles it holds an engine: what runs beside it does not change
+ * it), bars coloured by what bounds the layer, with a tick at the utilization the layer would
+ * reach at its roofline bound. Bottom left: the roofline (achieved GOPS against arithmetic
+ * intensity, log-log) with one dot per layer (its MACs over its active cycles) and the whole
+ * model, and a dashed roof at the MISC engine's depthwise peak when the model has depthwise
+ * layers. Bottom right: the totals. Every bar and dot carries a <title> (the browser shows it
+ * on hover). */
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
@@ -61,7 +63,7 @@ static void utilization_panel(FILE *f, const struct timing_report *r)
 {
     const double x0 = 70, x1 = 970, y0 = 60, y1 = 320;
     text(f, (x0 + x1) / 2, y0 - 14, "middle", 15, " font-weight=\"bold\"",
-         "MAC-array utilization per layer (over its share of the timeline)");
+         "MAC-array utilization per layer (over the cycles it holds an engine)");
     for (int p = 0; p <= 100; p += 25) {
         double y = y1 - (y1 - y0) * p / 100.0;
         fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", x0,
