@@ -16,6 +16,21 @@ target_include_directories(test_timing_model PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}
 target_compile_definitions(test_timing_model PRIVATE
   DPU_EXAMPLES_DIR="${PROJECT_SOURCE_DIR}/examples")
 
+# The report's per-layer time (sim/tool/timing_share.c, part of the dpusim tool) on hand-made
+# timelines.
+dpu_add_unit_test(test_timing_share
+  SOURCES ${TIMING_TEST_DIR}/test_timing_share.c ${PROJECT_SOURCE_DIR}/sim/tool/timing_share.c)
+target_include_directories(test_timing_share PRIVATE ${PROJECT_SOURCE_DIR}/sim/tool)
+
+# The report's per-layer figures (sim/tool/timing_report.c) on hand-made programs.
+if(TARGET dpurt)
+  dpu_add_unit_test(test_timing_report
+    SOURCES ${TIMING_TEST_DIR}/test_timing_report.c ${PROJECT_SOURCE_DIR}/sim/tool/timing_report.c
+            ${PROJECT_SOURCE_DIR}/sim/tool/timing_share.c
+    LIBS dpurt)
+  target_include_directories(test_timing_report PRIVATE ${PROJECT_SOURCE_DIR}/sim/tool)
+endif()
+
 dpu_add_unit_test(test_timing_checkers
   SOURCES ${TIMING_TEST_DIR}/test_timing_checkers.c ${TIMING_TEST_DIR}/json_check.c
           ${TIMING_TEST_DIR}/xml_check.c)

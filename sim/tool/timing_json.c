@@ -41,7 +41,7 @@ int tr_write_json(const struct timing_report *r, const char *path, struct dpu_di
         return dpu_diag_set(d, DPU_E_IO, "cannot create '%s'", path);
     const struct dpu_timing_consts *k = &r->k;
     double ms = tr_latency_ms(r, r->cycles);
-    fprintf(f, "{\n  \"schema\": \"opendpu-timing-report\",\n  \"version\": 2,\n");
+    fprintf(f, "{\n  \"schema\": \"opendpu-timing-report\",\n  \"version\": 3,\n");
     fprintf(f, "  \"program\": \"");
     tr_json_str(f, r->prog_path);
     fprintf(f, "\",\n  \"mode\": \"%s\",\n", r->timing_only ? "timing-only" : "timing");
@@ -60,12 +60,12 @@ int tr_write_json(const struct timing_report *r, const char *path, struct dpu_di
             ", \"issued_macs\": %" PRIu64 ", \"mac_utilization\": %.6f, "
             "\"ddr_read_bytes\": %" PRIu64 ", \"ddr_write_bytes\": %" PRIu64
             ", \"roofline_cycles\": %" PRIu64 ", \"ratio_to_roofline\": %.6f, "
-            "\"unattributed_cycles\": %" PRIu64 ", \"fetch_stall_cycles\": %" PRIu64
-            ", \"ddr_wait_cycles\": %" PRIu64 ", ",
+            "\"unattributed_cycles\": %" PRIu64 ", \"idle_cycles\": %" PRIu64
+            ", \"fetch_stall_cycles\": %" PRIu64 ", \"ddr_wait_cycles\": %" PRIu64 ", ",
             r->cycles, ms, ms > 0 ? 1e3 / ms : 0.0, ms > 0 ? 2.0 * r->macs / (ms * 1e6) : 0.0,
             r->macs, r->issued_macs, tr_utilization(r, r->macs, r->cycles), r->ddr_read,
             r->ddr_write, r->roofline, r->roofline ? (double)r->cycles / r->roofline : 0.0,
-            r->unattributed, r->fetch_stall, r->ddr_wait);
+            r->unattributed, r->idle, r->fetch_stall, r->ddr_wait);
     engines(f, "busy", r->busy);
     fprintf(f, ", ");
     engines(f, "stall", r->stall);
@@ -90,21 +90,24 @@ int tr_write_json(const struct timing_report *r, const char *path, struct dpu_di
         tr_json_str(f, L->name);
         fprintf(f, "\", \"op\": \"");
         tr_json_str(f, L->op);
-        fprintf(f,
-                "\", \"step\": %zu, \"first_insn\": %" PRIu64 ", \"insns\": %" PRIu64
-                ", \"start_cycle\": %" PRIu64 ", \"cycles\": %" PRIu64 ", \"macs\": %" PRIu64
-                ", \"issued_macs\": %" PRIu64 ", \"mac_utilization\": %.6f, "
-                "\"ddr_read_bytes\": %" PRIu64 ", \"ddr_write_bytes\": %" PRIu64
-                ", \"compute_engine\": \"%s\", \"peak_macs_per_cycle\": %" PRIu64
-                ", \"compute_cycles\": %" PRIu64 ", \"memory_cycles\": %" PRIu64
-                ", \"roofline_cycles\": %" PRIu64 ", \"ratio_to_roofline\": %.6f, "
-                "\"bound\": \"%s\", \"exposed_cycles\": %" PRIu64 ", \"stall_cycles\": %" PRIu64
-                ", ",
-                L->step, L->first, L->insns, L->begin, L->cycles, L->macs, L->issued_macs,
-                tr_utilization(r, L->macs, L->cycles), L->ddr_read, L->ddr_write,
-                L->misc_compute ? "MISC" : "CONV", L->peak_macs, L->compute_cycles,
-                L->memory_cycles, L->roofline, L->roofline ? (double)L->cycles / L->roofline : 0.0,
-                tr_bound_name(L->bound), L->exposed, L->stall);
+        fprintf(
+            f,
+            "\", \"step\": %zu, \"first_insn\": %" PRIu64 ", \"insns\": %" PRIu64
+            ", \"start_cycle\": %" PRIu64 ", \"end_cycle\": %" PRIu64 ", \"span_cycles\": %" PRIu64
+            ", \"cycles\": %" PRIu64 ", \"active_cycles\": %" PRIu64
+            ", \"advance_start_cycle\": %" PRIu64 ", \"advance_cycles\": %" PRIu64
+            ", \"macs\": %" PRIu64 ", \"issued_macs\": %" PRIu64 ", \"mac_utilization\": %.6f, "
+            "\"ddr_read_bytes\": %" PRIu64 ", \"ddr_write_bytes\": %" PRIu64
+            ", \"compute_engine\": \"%s\", \"peak_macs_per_cycle\": %" PRIu64
+            ", \"compute_cycles\": %" PRIu64 ", \"memory_cycles\": %" PRIu64
+            ", \"roofline_cycles\": %" PRIu64 ", \"ratio_to_roofline\": %.6f, "
+            "\"bound\": \"%s\", \"exposed_cycles\": %" PRIu64 ", \"stall_cycles\": %" PRIu64 ", ",
+            L->step, L->first, L->insns, L->span_start, L->span_end, L->span_end - L->span_start,
+            L->cycles, L->active, L->advance_start, L->advance, L->macs, L->issued_macs,
+            tr_utilization(r, L->macs, L->active), L->ddr_read, L->ddr_write,
+            L->misc_compute ? "MISC" : "CONV", L->peak_macs, L->compute_cycles, L->memory_cycles,
+            L->roofline, L->roofline ? (double)L->active / L->roofline : 0.0,
+            tr_bound_name(L->bound), L->exposed, L->stall);
         engines(f, "busy", L->busy);
         fprintf(f, "}");
     }
@@ -202,13 +205,17 @@ int tr_write_trace(const struct timing_report *r, const char *path, struct dpu_d
     }
     for (size_t l = 0; l < r->nlayers; l++) {
         const struct tr_layer *L = &r->layers[l];
-        if (!L->cycles)
+        if (!L->advance) /* the layers track: where each layer moves the end of the work */
             continue;
-        slice(f, r, TID_LAYERS, L->name, "layer", L->begin, L->begin + L->cycles, &first);
+        slice(f, r, TID_LAYERS, L->name, "layer", L->advance_start, L->advance_start + L->advance,
+              &first);
         fprintf(f, ", \"args\": {\"op\": \"");
         tr_json_str(f, L->op);
-        fprintf(f, "\", \"cycles\": %" PRIu64 ", \"bound\": \"%s\"}}", L->cycles,
-                tr_bound_name(L->bound));
+        fprintf(
+            f,
+            "\", \"advance_cycles\": %" PRIu64 ", \"cycles\": %" PRIu64
+            ", \"active_cycles\": %" PRIu64 ", \"span_cycles\": %" PRIu64 ", \"bound\": \"%s\"}}",
+            L->advance, L->cycles, L->active, L->span_end - L->span_start, tr_bound_name(L->bound));
     }
     uint64_t at = 0; /* a CPU step takes no modelled time: an instant event where it runs */
     for (size_t s = 0; s < p->nsteps; s++) {

@@ -7,6 +7,7 @@
 #include "dpu/graph_info.h"
 
 #include "timing_report.h"
+#include "timing_share.h"
 
 static uint64_t max64(uint64_t a, uint64_t b)
 {
@@ -155,12 +156,48 @@ static void layer_bounds(struct timing_report *r, struct tr_layer *L)
     uint64_t comp = max64(L->busy[DPU_ENGINE_CONV], L->busy[DPU_ENGINE_MISC]);
     uint64_t mem = max64(L->busy[DPU_ENGINE_LOAD], L->busy[DPU_ENGINE_SAVE]);
     uint64_t top = max64(comp, mem);
-    L->exposed = L->cycles > top ? L->cycles - top : 0;
+    /* On the cycles the layer itself holds an engine, not its share: what runs beside it
+     * does not make its own engines wait for one another. */
+    L->exposed = L->active > top ? L->active - top : 0;
     L->bound = TR_BOUND_COMPUTE;
     if (mem > comp)
         L->bound = TR_BOUND_MEMORY;
     if (L->exposed > top)
         L->bound = TR_BOUND_DEPENDENCY;
+}
+
+/* Each layer's share of the timeline and the cycles it holds an engine (timing_share.h). An
+ * instruction holds its engine over its busy cycles, [end - busy, end) as the trace shows
+ * them, and a CONV also until its results are complete (done: the array's fill and drain
+ * are its work too). */
+static int share_timeline(struct timing_report *r)
+{
+    const struct dpu_program *p = r->prog;
+    struct ts_hold *h = malloc((p->ninsns ? p->ninsns : 1) * sizeof *h);
+    struct ts_time *t = malloc((r->nlayers + 1) * sizeof *t);
+    if (!h || !t) {
+        free(h), free(t);
+        return DPU_E_NOMEM;
+    }
+    size_t nh = 0;
+    for (uint64_t i = 0; i < p->ninsns; i++) {
+        const struct tr_insn *x = &r->insns[i];
+        if (!x->timed || x->engine < 0 || x->engine >= DPU_ENGINE_COUNT)
+            continue;
+        h[nh++] = (struct ts_hold){x->end - x->cycles, max64(x->end, x->done), x->layer};
+    }
+    uint64_t held = 0;
+    int rc = ts_share(h, nh, r->nlayers, t, &held);
+    if (!rc) {
+        for (size_t l = 0; l < r->nlayers; l++) {
+            r->layers[l].cycles = t[l].cycles;
+            r->layers[l].active = t[l].active;
+        }
+        r->idle = r->cycles > held ? r->cycles - held : 0;
+        r->unattributed = r->idle + t[r->nlayers].cycles;
+    }
+    free(h), free(t);
+    return rc ? DPU_E_NOMEM : DPU_OK;
 }
 
 static int cmp_layer(const void *a, const void *b)
@@ -223,7 +260,7 @@ int tr_finish(struct timing_report *r, const struct dpu_graph *model, struct dpu
         L->step = step_of(p, L->first);
         bool found = false;
         L->macs = model_macs(model ? &gi : NULL, L->name, &found);
-        L->begin = l; /* the program's layer index, until the renumbering below */
+        L->finish = l; /* the program's layer index, until the renumbering below */
     }
     free(first);
     r->model_macs = model != NULL;
@@ -236,15 +273,17 @@ int tr_finish(struct timing_report *r, const struct dpu_graph *model, struct dpu
     for (size_t l = 0; l < p->nlayers; l++)
         renum[l] = -1;
     for (size_t l = 0; l < n; l++)
-        renum[r->layers[l].begin] = (int32_t)l;
+        renum[r->layers[l].finish] = (int32_t)l;
     for (uint64_t i = 0; i < p->ninsns; i++)
         if (r->insns[i].layer >= 0)
             r->insns[i].layer = renum[r->insns[i].layer];
     free(renum);
 
     /* Sums per layer. */
-    for (size_t l = 0; l < n; l++)
-        r->layers[l].begin = 0;
+    for (size_t l = 0; l < n; l++) {
+        r->layers[l].finish = 0;
+        r->layers[l].span_start = UINT64_MAX;
+    }
     for (uint64_t i = 0; i < p->ninsns; i++) {
         const struct tr_insn *x = &r->insns[i];
         if (x->layer < 0 || !x->timed || x->engine < 0 || x->engine >= DPU_ENGINE_COUNT)
@@ -253,6 +292,9 @@ int tr_finish(struct timing_report *r, const struct dpu_graph *model, struct dpu
         struct dpu_timing_cost c;
         dpu_timing_cost_of(&r->k, &p->insns[i], &c);
         L->finish = max64(L->finish, x->free);
+        if (x->start < L->span_start)
+            L->span_start = x->start;
+        L->span_end = max64(L->span_end, x->done);
         L->busy[x->engine] += x->cycles;
         L->stall += (x->start - x->head) + x->interlock + (x->free - x->done);
         L->issued_macs += c.issued_macs;
@@ -263,8 +305,11 @@ int tr_finish(struct timing_report *r, const struct dpu_graph *model, struct dpu
         if (!r->model_macs)
             L->macs += c.issued_macs;
     }
-    /* Attribution: the cycles by which each layer moves the end of the work. */
-    uint64_t F = 0, attributed = 0;
+    int err = share_timeline(r);
+    if (err)
+        return dpu_diag_set(d, err, "out of memory for the timing report");
+    /* The cycles by which each layer moves the end of the work (version 2's attribution). */
+    uint64_t F = 0;
     size_t seg = SIZE_MAX;
     for (size_t l = 0; l < n; l++) {
         struct tr_layer *L = &r->layers[l];
@@ -272,15 +317,15 @@ int tr_finish(struct timing_report *r, const struct dpu_graph *model, struct dpu
             seg = L->step;
             F = max64(F, r->steps[seg].offset);
         }
-        L->begin = F;
-        L->cycles = L->finish > F ? L->finish - F : 0;
+        if (L->span_start == UINT64_MAX) /* no instruction ran */
+            L->span_start = L->span_end = F;
+        L->advance_start = F;
+        L->advance = L->finish > F ? L->finish - F : 0;
         F = max64(F, L->finish);
-        attributed += L->cycles;
         layer_bounds(r, L);
         r->macs += L->macs;
         r->roofline += L->roofline;
     }
-    r->unattributed = r->cycles > attributed ? r->cycles - attributed : 0;
     return DPU_OK;
 }
 
@@ -335,22 +380,34 @@ int tr_print_table(const struct timing_report *r, FILE *f)
         if (!r->steps[s].accel)
             fprintf(f, "cpu step %zu   '%s': runs on the host, time not modelled\n", s,
                     r->steps[s].name);
-    fprintf(f, "\n%4s  %-28s %-14s %10s %9s %6s %9s %9s %10s %6s  %s\n", "#", "layer", "op",
-            "cycles", "MACs", "util", "DDR rd", "DDR wr", "roofline", "ratio", "bound");
+    fputs("\ncycles: the layer's share of the timeline (each cycle shared equally among the "
+          "layers holding an engine in it; they add up to the total)\nactive: the cycles it "
+          "holds an engine; span: its first start to its last completion; LOAD..SAVE: its busy "
+          "cycles per engine\nutil, ratio and bound are taken on its active cycles: util = "
+          "MACs / (active * R*C), ratio = active / roofline\n",
+          f);
+    fprintf(f, "\n%4s  %-28s %-14s %9s %9s %9s %7s %7s %7s %7s %9s %6s %9s %9s %9s %6s  %s\n", "#",
+            "layer", "op", "cycles", "active", "span", "LOAD", "CONV", "MISC", "SAVE", "MACs",
+            "util", "DDR rd", "DDR wr", "roofline", "ratio", "bound");
     for (size_t l = 0; l < r->nlayers; l++) {
         const struct tr_layer *L = &r->layers[l];
-        char m[32], rd[32], wr[32];
+        char m[32], rd[32], wr[32], b[DPU_ENGINE_COUNT][32];
         const char *name = L->name;
         size_t len = strlen(name);
+        for (int e = 0; e < DPU_ENGINE_COUNT; e++)
+            human(L->busy[e], b[e], sizeof b[e]);
         fprintf(f,
-                "%4zu  %-28s %-14.14s %10" PRIu64 " %9s %5.1f%% %9s %9s %10" PRIu64 " %6.2f  %s\n",
-                l, len > 28 ? name + len - 28 : name, L->op, L->cycles, human(L->macs, m, sizeof m),
-                100 * tr_utilization(r, L->macs, L->cycles), human(L->ddr_read, rd, sizeof rd),
+                "%4zu  %-28s %-14.14s %9" PRIu64 " %9" PRIu64 " %9" PRIu64
+                " %7s %7s %7s %7s %9s %5.1f%% %9s %9s %9" PRIu64 " %6.2f  %s\n",
+                l, len > 28 ? name + len - 28 : name, L->op, L->cycles, L->active,
+                L->span_end - L->span_start, b[DPU_ENGINE_LOAD], b[DPU_ENGINE_CONV],
+                b[DPU_ENGINE_MISC], b[DPU_ENGINE_SAVE], human(L->macs, m, sizeof m),
+                100 * tr_utilization(r, L->macs, L->active), human(L->ddr_read, rd, sizeof rd),
                 human(L->ddr_write, wr, sizeof wr), L->roofline,
-                L->roofline ? (double)L->cycles / L->roofline : 0.0, tr_bound_name(L->bound));
+                L->roofline ? (double)L->active / L->roofline : 0.0, tr_bound_name(L->bound));
     }
     if (r->unattributed)
-        fprintf(f, "%4s  %-28s %-14s %10" PRIu64 "\n", "-", "(no layer: END, SYNC)", "",
-                r->unattributed);
+        fprintf(f, "%4s  %-28s %-14s %9" PRIu64 "   (%" PRIu64 " idle)\n", "-",
+                "(unattributed: idle, SYNC)", "", r->unattributed, r->idle);
     return ferror(f) ? DPU_E_IO : DPU_OK;
 }

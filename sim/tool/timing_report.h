@@ -4,10 +4,12 @@
  * fields; docs/architecture.md the model.
  *
  * Segments run one after the other on one global timeline (CPU steps take no modelled time).
- * A layer's cycles are the cycles by which it moves the end of the work: with layers in
- * stream order and finish(k) the last cycle any instruction of layer k keeps its engine,
- * cycles(k) = max(finish(k), F) - F where F is the largest finish before it (or the start
- * of its segment). So the layers' cycles add up to the total.
+ * A layer's cycles are its share of that timeline: each cycle is shared equally among the
+ * layers that have an instruction holding an engine in it (timing_share.h), so the layers'
+ * cycles plus the unattributed ones (idle cycles, instructions of no layer) add up to the
+ * total however much the layers overlap. Its span (first start to last completion), the
+ * cycles it holds any engine, its busy cycles per engine and the cycles by which it moves
+ * the end of the work (the attribution of version 2 of the JSON report) come with it.
  */
 #ifndef DPUSIM_TIMING_REPORT_H
 #define DPUSIM_TIMING_REPORT_H
@@ -36,10 +38,16 @@ struct tr_insn {
 enum tr_bound { TR_BOUND_COMPUTE, TR_BOUND_MEMORY, TR_BOUND_DEPENDENCY };
 
 struct tr_layer {
-    const char *name, *op; /* borrowed from the program */
-    size_t step;           /* plan step holding its first instruction */
-    uint64_t first, insns; /* first instruction, instruction count */
-    uint64_t begin, finish, cycles;
+    const char *name, *op;           /* borrowed from the program */
+    size_t step;                     /* plan step holding its first instruction */
+    uint64_t first, insns;           /* first instruction, instruction count */
+    uint64_t cycles;                 /* its share of the timeline */
+    uint64_t active;                 /* cycles in which it holds at least one engine */
+    uint64_t span_start, span_end;   /* its first instruction's start, its last one's done */
+    uint64_t advance_start, advance; /* with finish(k) the last `free` of its instructions and
+                                      * F the largest finish of the layers before it in
+                                      * stream order: F and max(finish(k), F) - F */
+    uint64_t finish;
     uint64_t macs;        /* model MACs (or issued MACs without a model) */
     uint64_t issued_macs; /* what the hardware performs, padding included */
     uint64_t misc_macs;   /* of which on the MISC engine (DWCONV) */
@@ -48,7 +56,7 @@ struct tr_layer {
     uint64_t ddr_read, ddr_write;
     uint64_t busy[DPU_ENGINE_COUNT], stall;
     uint64_t compute_cycles, memory_cycles, roofline; /* the roofline bound */
-    uint64_t exposed;                                 /* cycles - max(compute busy, memory busy) */
+    uint64_t exposed;                                 /* active - max(compute busy, memory busy) */
     enum tr_bound bound;
 };
 
@@ -73,7 +81,9 @@ struct timing_report {
     struct tr_layer *layers; /* only layers with instructions, in stream order */
     size_t nlayers;
     /* totals */
-    uint64_t cycles, macs, issued_macs, ddr_read, ddr_write, roofline, unattributed;
+    uint64_t cycles, macs, issued_macs, ddr_read, ddr_write, roofline;
+    uint64_t unattributed; /* idle cycles plus the share of instructions of no layer */
+    uint64_t idle;         /* cycles in which no instruction holds an engine */
     uint64_t busy[DPU_ENGINE_COUNT], stall[DPU_ENGINE_COUNT], fetch_stall, ddr_wait;
 };
 

@@ -1,9 +1,11 @@
-/* --plot: the timing report as an SVG picture. Top: MAC-array utilization per layer, bars
- * coloured by what bounds the layer, with a tick at the utilization the layer would reach at
- * its roofline bound. Bottom left: the roofline (achieved GOPS against arithmetic intensity,
- * log-log) with one dot per layer and the whole model, and a dashed roof at the MISC engine's
- * depthwise peak when the model has depthwise layers. Bottom right: the totals. Every bar
- * and dot carries a <title> (the browser shows it on hover). */
+/* --plot: the timing report as an SVG picture. Top: MAC-array utilization per layer (its MACs
+ * over its active cycles, the cycles it holds an engine: what runs beside it does not change
+ * it), bars coloured by what bounds the layer, with a tick at the utilization the layer would
+ * reach at its roofline bound. Bottom left: the roofline (achieved GOPS against arithmetic
+ * intensity, log-log) with one dot per layer (its MACs over its active cycles) and the whole
+ * model, and a dashed roof at the MISC engine's depthwise peak when the model has depthwise
+ * layers. Bottom right: the totals. Every bar and dot carries a <title> (the browser shows it
+ * on hover). */
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
@@ -61,7 +63,7 @@ static void utilization_panel(FILE *f, const struct timing_report *r)
 {
     const double x0 = 70, x1 = 970, y0 = 60, y1 = 320;
     text(f, (x0 + x1) / 2, y0 - 14, "middle", 15, " font-weight=\"bold\"",
-         "MAC-array utilization per layer");
+         "MAC-array utilization per layer (over the cycles it holds an engine)");
     for (int p = 0; p <= 100; p += 25) {
         double y = y1 - (y1 - y0) * p / 100.0;
         fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", x0,
@@ -74,7 +76,7 @@ static void utilization_panel(FILE *f, const struct timing_report *r)
     double bw = (x1 - x0) / n;
     for (size_t l = 0; l < r->nlayers; l++) {
         const struct tr_layer *L = &r->layers[l];
-        double u = tr_utilization(r, L->macs, L->cycles);
+        double u = tr_utilization(r, L->macs, L->active);
         if (u > 1)
             u = 1;
         double h = (y1 - y0) * u, x = x0 + bw * l;
@@ -84,9 +86,11 @@ static void utilization_panel(FILE *f, const struct timing_report *r)
                 x + bw * 0.1, y1 - h, bw * 0.8, h, colour[L->bound]);
         xml_str(f, L->name);
         fprintf(f,
-                " (%s): %" PRIu64 " cycles, %.1f%% utilization, roofline %" PRIu64
+                " (%s): %" PRIu64 " cycles (its share of the timeline; active %" PRIu64
+                ", span %" PRIu64 "), %.1f%% utilization, roofline %" PRIu64
                 " cycles, %s</title></rect>\n",
-                L->op, L->cycles, 100 * u, L->roofline, tr_bound_name(L->bound));
+                L->op, L->cycles, L->active, L->span_end - L->span_start, 100 * u, L->roofline,
+                tr_bound_name(L->bound));
         double ur = tr_utilization(r, L->macs, L->roofline);
         if (L->roofline && ur <= 1) {
             double yr = y1 - (y1 - y0) * ur;
@@ -134,9 +138,9 @@ static void roofline_panel(FILE *f, const struct timing_report *r)
     for (size_t l = 0; l < r->nlayers; l++) {
         const struct tr_layer *L = &r->layers[l];
         uint64_t bytes = L->ddr_read + L->ddr_write;
-        if (!L->macs || !bytes || !L->cycles)
+        if (!L->macs || !bytes || !L->active)
             continue;
-        double ai = 2.0 * L->macs / bytes, g = 2.0 * L->macs * r->k.clock_mhz / L->cycles / 1e3;
+        double ai = 2.0 * L->macs / bytes, g = 2.0 * L->macs * r->k.clock_mhz / L->active / 1e3;
         amin = fmin(amin, ai);
         amax = fmax(amax, ai);
         gmin = fmin(gmin, g);
@@ -195,11 +199,11 @@ static void roofline_panel(FILE *f, const struct timing_report *r)
     for (size_t l = 0; l < r->nlayers; l++) {
         const struct tr_layer *L = &r->layers[l];
         uint64_t bytes = L->ddr_read + L->ddr_write;
-        if (!L->macs || !bytes || !L->cycles) {
+        if (!L->macs || !bytes || !L->active) {
             hidden++;
             continue;
         }
-        double ai = 2.0 * L->macs / bytes, g = 2.0 * L->macs * r->k.clock_mhz / L->cycles / 1e3;
+        double ai = 2.0 * L->macs / bytes, g = 2.0 * L->macs * r->k.clock_mhz / L->active / 1e3;
         fprintf(f,
                 "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"4\" fill=\"%s\" fill-opacity=\"0.8\" "
                 "stroke=\"#333\" stroke-width=\"0.5\"><title>",
@@ -232,7 +236,7 @@ static void roofline_panel(FILE *f, const struct timing_report *r)
     text(f, x0 + 28, y0 + 72, "start", 12, NULL, "whole model");
     if (hidden) {
         /* Bottom right, clear of the legend and the DDR roof's label. */
-        snprintf(s, sizeof s, "%zu layer%s not shown (no MACs, or no cycles of their own)", hidden,
+        snprintf(s, sizeof s, "%zu layer%s not shown (no MACs, DDR bytes or cycles)", hidden,
                  hidden == 1 ? "" : "s");
         text(f, x1 - 6, y1 - 8, "end", 11, " fill=\"#555\"", s);
     }

@@ -2,11 +2,15 @@
  *
  *   timing_check --report R.json [--trace T.json] [--svg R.svg] [--same A.json]
  *
- * --report: strict JSON with the schema of docs/dpusim.md, and the layers' cycles plus the
- * unattributed cycles adding up to the total. --trace: strict JSON obeying the trace-event
- * rules (json_check.h) with at least one slice. --svg: well-formed XML with root <svg>.
- * --same: another report with the same total and per-layer cycles (--timing against
- * --timing-only). Exit 0 when valid, 1 with a message otherwise. */
+ * --report: strict JSON with the schema of docs/dpusim.md (version 3), the layers' cycles
+ * (their shares of the timeline) plus the unattributed cycles adding up to the total, each
+ * layer's share within its active cycles and those within its span, and the layers'
+ * advance cycles (version 2's attribution) adding up to at most the total. --trace: strict JSON
+ * obeying the trace-event rules (json_check.h) with at least one slice. --svg: well-formed XML with
+ * root <svg>.
+ * --same: another report with the same total and per-layer cycles, active cycles, spans and
+ * advance cycles (--timing against --timing-only). Exit 0 when valid, 1 with a message otherwise.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,10 +59,25 @@ static int check_report(const char *path, struct jv *r)
     bool ok = true;
     double cycles = field(total, "cycles", &ok), un = field(total, "unattributed_cycles", &ok);
     double sum = 0;
-    static const char *const keys[] = {"cycles",          "macs",
-                                       "issued_macs",     "mac_utilization",
-                                       "ddr_read_bytes",  "ddr_write_bytes",
-                                       "roofline_cycles", "ratio_to_roofline"};
+    static const char *const keys[] = {"cycles",
+                                       "active_cycles",
+                                       "span_cycles",
+                                       "start_cycle",
+                                       "end_cycle",
+                                       "advance_cycles",
+                                       "macs",
+                                       "issued_macs",
+                                       "mac_utilization",
+                                       "ddr_read_bytes",
+                                       "ddr_write_bytes",
+                                       "roofline_cycles",
+                                       "ratio_to_roofline"};
+    const struct jv *version = jv_get(r, "version");
+    if (!version || version->type != J_NUM || version->num != 3) {
+        fprintf(stderr, "timing_check: %s: not version 3 of the report\n", path);
+        return -1;
+    }
+    double advance = 0;
     for (size_t i = 0; i < layers->n && ok; i++) {
         const struct jv *L = &layers->items[i];
         const struct jv *bound = jv_get(L, "bound"), *name = jv_get(L, "name");
@@ -72,7 +91,23 @@ static int check_report(const char *path, struct jv *r)
                     i);
             return -1;
         }
-        sum += field(L, "cycles", &ok);
+        double c = field(L, "cycles", &ok), act = field(L, "active_cycles", &ok);
+        double span = field(L, "span_cycles", &ok);
+        if (c > act || act > span ||
+            field(L, "end_cycle", &ok) - field(L, "start_cycle", &ok) != span) {
+            fprintf(stderr,
+                    "timing_check: %s: layer %zu: cycles %.0f, active %.0f, span %.0f out of "
+                    "order\n",
+                    path, i, c, act, span);
+            return -1;
+        }
+        sum += c;
+        advance += field(L, "advance_cycles", &ok);
+    }
+    if (ok && advance > cycles) {
+        fprintf(stderr, "timing_check: %s: advance cycles %.0f exceed the total %.0f\n", path,
+                advance, cycles);
+        return -1;
     }
     if (!ok || cycles <= 0 || !layers->n || sum + un != cycles) {
         fprintf(stderr,
@@ -99,11 +134,14 @@ static int same(const char *a_path, const struct jv *a, const char *b_path)
                 a_path, ca, la->n, b_path, cb, lb->n);
         rc = -1;
     }
+    static const char *const keys[] = {"cycles", "active_cycles", "span_cycles", "advance_cycles"};
     for (size_t i = 0; !rc && i < la->n; i++) {
-        if (field(&la->items[i], "cycles", &ok) != field(&lb->items[i], "cycles", &ok)) {
-            fprintf(stderr, "timing_check: layer %zu differs between %s and %s\n", i, a_path,
-                    b_path);
-            rc = -1;
+        for (size_t k = 0; !rc && k < sizeof keys / sizeof *keys; k++) {
+            if (field(&la->items[i], keys[k], &ok) != field(&lb->items[i], keys[k], &ok)) {
+                fprintf(stderr, "timing_check: layer %zu's %s differs between %s and %s\n", i,
+                        keys[k], a_path, b_path);
+                rc = -1;
+            }
         }
     }
     jv_free(&b);
