@@ -260,8 +260,9 @@ static void test_range(void **state)
             print_message(" %s %zu", dpu_node_op_name(op), op_count[op]);
     print_message("\n");
     /* The generator's residency chains must keep reaching pass resident: a quarter of the
-     * cases at least (about 40% keep a tensor in ACT). */
-    if (count >= 50 && res_cases * 4 < count) {
+     * cases of a ctest range at least (about 40% keep a tensor in ACT; the fixed seeds make
+     * this exact, random ones only vary around it). */
+    if (!rand_seeds && count >= 50 && res_cases * 4 < count) {
         print_error("only %zu of %llu cases have a tensor resident in ACT\n", res_cases,
                     (unsigned long long)count);
         fail();
