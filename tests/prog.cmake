@@ -23,6 +23,13 @@ foreach(t test_prog_roundtrip test_prog_validate test_prog_bad)
                                           PROG_WORK_DIR="${PROG_WORK}")
 endforeach()
 
+# DWCONV's fields at random through dpu_program_validate and the simulator (needs dpusim).
+if(TARGET dpusim)
+  dpu_add_unit_test(test_prog_dwconv_fields SOURCES ${PROG_TEST_DIR}/test_prog_dwconv_fields.c
+                    ${CMAKE_CURRENT_SOURCE_DIR}/sim/sim_test_util.c LIBS prog_sample dpusim)
+  target_include_directories(test_prog_dwconv_fields PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/sim)
+endif()
+
 add_executable(prog_make_sample ${PROG_TEST_DIR}/make_sample.c)
 target_link_libraries(prog_make_sample PRIVATE prog_sample)
 set_target_properties(prog_make_sample PROPERTIES RUNTIME_OUTPUT_DIRECTORY
