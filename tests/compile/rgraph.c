@@ -164,14 +164,17 @@ static int act(struct rg *r, int x)
     return ct_unary(r->g, nm, op, x);
 }
 
-/* Another made value with x's dims (dims[1] too when same_c), or -1. */
+/* Another made value with x's dims (dims[1] too when same_c) and a scale within 2^10 of x's
+ * (a long chain's scales drift apart: a Concat or Add of the ends would need a multiplier
+ * below int32's reach), or -1. */
 static int partner(struct rg *r, int x, bool same_c)
 {
     int cand[MAXV], n = 0;
     for (int i = 0; i < r->nvals; i++) {
         const int64_t *a = dims(r, x), *b = dims(r, r->vals[i]);
+        double q = r->g->tensors[r->vals[i]].quant.scale[0] / r->g->tensors[x].quant.scale[0];
         if (r->vals[i] != x && a[0] == b[0] && a[2] == b[2] && a[3] == b[3] &&
-            (!same_c || a[1] == b[1]))
+            (!same_c || a[1] == b[1]) && q > 1.0 / 1024 && q < 1024)
             cand[n++] = r->vals[i];
     }
     return n ? cand[ct_int(0, n - 1)] : -1;

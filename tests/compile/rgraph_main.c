@@ -185,8 +185,15 @@ static void one(uint64_t seed)
     fclose(o.log);
     fclose(o.dump);
     size_t nres = 0;
-    for (const char *q = dump; q && (q = strstr(q, "': resident in ACT")); q++)
+    for (const char *q = dump; q && (q = strstr(q, "': resident in ACT")); q++) {
         nres++;
+        if (verbose) { /* the dump's line: tensor 'x': resident in ACT at ... */
+            const char *b = q, *e = strchr(q, '\n');
+            while (b > dump && b[-1] != '\n')
+                b--;
+            print_message("  %.*s\n", (int)(e ? e - b : (ptrdiff_t)strlen(b)), b);
+        }
+    }
     free(dump);
     res_cases += nres > 0, res_tensors += nres;
     if (cerr) {
