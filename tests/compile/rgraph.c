@@ -399,6 +399,11 @@ static int inv_res(struct rg *r, int x)
     int d = rdw(r, e, ct_int(0, 1));
     push(r, d);
     int p = pw(r, d, cout);
+    /* the skip: the block's input, or sometimes an older value of the shape (a skip over
+     * several blocks, live in ACT across them) */
+    int older = ct_int(0, 2) == 0 ? partner(r, p, true) : -1;
+    if (older >= 0 && older != d && older != e)
+        x = older;
     if (memcmp(dims(r, p), dims(r, x), sizeof(int64_t) * 4) != 0)
         return p;
     push(r, p);
@@ -409,13 +414,15 @@ static int inv_res(struct rg *r, int x)
                         : ct_binary(r->g, nm, DPU_NODE_ADD, x, p);
 }
 
-/* One tensor, two readers (a depthwise or 1x1 and a 1x1), joined by an Add when the shapes
- * agree, by a Concat, or left as two outputs. */
+/* One tensor, two or three readers (a depthwise or 1x1, a 1x1, maybe an unpadded window),
+ * joined by an Add when the shapes agree, by a Concat, or left as outputs. */
 static int fork2(struct rg *r, int x)
 {
     int c = (int)dims(r, x)[1];
     int a = ct_int(0, 1) ? rdw(r, x, true) : pw(r, x, c);
     push(r, a);
+    if (ct_int(0, 3) == 0)
+        push(r, ct_int(0, 1) ? window_conv(r, x, chans(r, 2)) : rdw(r, x, false));
     int b = pw(r, x, ct_int(0, 1) ? c : chans(r, 3));
     push(r, b);
     int k = ct_int(0, 2);
