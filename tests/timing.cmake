@@ -16,6 +16,13 @@ target_include_directories(test_timing_model PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}
 target_compile_definitions(test_timing_model PRIVATE
   DPU_EXAMPLES_DIR="${PROJECT_SOURCE_DIR}/examples")
 
+# Random CONV streams with overlapping ACT ranges: the RAW interlock against an oracle.
+dpu_add_unit_test(test_timing_conv_streams
+  SOURCES ${TIMING_TEST_DIR}/test_timing_conv_streams.c
+          ${CMAKE_CURRENT_SOURCE_DIR}/sim/sim_test_util.c
+  LIBS dpusim)
+target_include_directories(test_timing_conv_streams PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/sim)
+
 dpu_add_unit_test(test_timing_checkers
   SOURCES ${TIMING_TEST_DIR}/test_timing_checkers.c ${TIMING_TEST_DIR}/json_check.c
           ${TIMING_TEST_DIR}/xml_check.c)
