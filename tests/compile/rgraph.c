@@ -459,18 +459,21 @@ static int res_chain(struct rg *r)
     push(r, x);
     int y = ct_int(0, 2) ? pw(r, x, ct_int(0, 1) ? c : chans(r, 3)) : rdw(r, x, false);
     push(r, y);
-    for (int i = ct_int(2, 6); i > 0; i--) {
+    int steps = ct_int(2, 6) + (rg_big ? ct_int(0, 8) : 0); /* --big: longer chains too */
+    for (int i = steps; i > 0; i--) {
         int kind = ct_int(0, 99), z;
         if (kind < 30)
             z = inv_res(r, y);
         else if (kind < 45)
             z = rdw(r, y, false);
         else if (kind < 60)
-            z = pw(r, y, ct_int(0, 1) ? (int)dims(r, y)[1] : chans(r, 4));
+            z = pw(r, y,
+                   ct_int(0, 1) ? (int)dims(r, y)[1]
+                                : chans(r, r->R == 8 && ct_int(0, 3) == 0 ? 8 : 4));
         else if (kind < 72)
             z = fork2(r, y);
         else if (kind < 80)
-            z = window_conv(r, y, chans(r, 3));
+            z = window_conv(r, y, chans(r, r->R == 8 && ct_int(0, 3) == 0 ? 8 : 3));
         else
             z = ddr_node(r, y);
         push(r, z);
