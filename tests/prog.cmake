@@ -85,6 +85,12 @@ if(DPU_FUZZ)
   target_include_directories(fuzz_prog PRIVATE ${PROJECT_SOURCE_DIR}/prog/include
                                                ${CMAKE_CURRENT_SOURCE_DIR}/fuzz)
   target_link_libraries(fuzz_prog PRIVATE dpuisa dpucommon PkgConfig::PROG_TEST_LIBELF)
+  # The per-instruction rules (DWCONV's pads among them) are the simulator's, as in libdpuprog
+  # (prog/CMakeLists.txt): without them the target would fuzz the encoding checks only.
+  if(TARGET dpusim)
+    target_link_libraries(fuzz_prog PRIVATE dpusim)
+    target_compile_definitions(fuzz_prog PRIVATE DPU_PROG_HAVE_SIM=1)
+  endif()
   target_compile_options(fuzz_prog PRIVATE ${PROG_FUZZ_FLAGS})
   target_link_options(fuzz_prog PRIVATE ${PROG_FUZZ_FLAGS})
   set_target_properties(fuzz_prog PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
