@@ -461,6 +461,9 @@ static int res_chain(struct rg *r)
     push(r, y);
     int steps = ct_int(2, 6) + (rg_big ? ct_int(0, 8) : 0); /* --big: longer chains too */
     for (int i = steps; i > 0; i--) {
+        double sc = r->g->tensors[y].quant.scale[0];
+        if (sc > 1e6 || sc < 1e-6) /* each conv scales by up to ~100: a long chain would */
+            break;                 /* overflow float (a Mul's output scale is a product) */
         int kind = ct_int(0, 99), z;
         if (kind < 30)
             z = inv_res(r, y);
