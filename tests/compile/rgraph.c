@@ -441,14 +441,14 @@ static int res_chain(struct rg *r)
     int64_t n = ct_int(0, 3) ? 1 : 2;
     int c = chans(r, 3), wide = c * 4 > 3 * r->R ? c * 4 : 3 * r->R;
     int k = ct_int(0, 9);
-    double frac = k < 4   ? 0.02 + 0.1 * ct_unit()
-                  : k < 7 ? 0.2 + 0.4 * ct_unit()
+    double frac = k < 5   ? 0.02 + 0.1 * ct_unit()
+                  : k < 8 ? 0.15 + 0.35 * ct_unit()
                           : 0.6 + 0.7 * ct_unit();
     /* The widest tensor's bytes against ACT; the simulation cost bounds the big presets'
      * sizes but with rg_big (tiny's are cheap). */
     uint64_t ps = up((uint64_t)wide, (uint64_t)r->C);
     double pix = frac * (double)r->act / (double)((uint64_t)n * ps);
-    double cap = r->R == 8 || rg_big ? 1e9 : 800.0 * 64 / (double)wide;
+    double cap = r->R == 8 || rg_big ? 1e9 : 500.0 * 64 / (double)wide;
     if (pix > cap)
         pix = cap;
     double ar = 0.5 + ct_unit();
