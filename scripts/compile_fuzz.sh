@@ -5,10 +5,13 @@
 # the case and the command that reproduces it (test_compile_rgraph --seed S -v); exit 1.
 #
 #   scripts/compile_fuzz.sh [MINUTES]      (default 10; BUILD=dir selects the build tree,
-#                                           BATCH=n the cases per process, default 500)
+#                                           BATCH=n the cases per process, default 500;
+#                                           BIG=1 residency chains up to the whole ACT of
+#                                           every preset, slower: test_compile_rgraph --big)
 set -euo pipefail
 BUILD=${BUILD:-build}
 BATCH=${BATCH:-500}
+BIG=${BIG:-0}
 MINUTES=${1:-10}
 BIN="$BUILD/tests/test_compile_rgraph"
 if [ ! -x "$BIN" ]; then
@@ -20,7 +23,9 @@ total=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 while [ "$(date +%s)" -lt "$end" ]; do
-  if ! "$BIN" --random "$BATCH" >"$log" 2>&1; then
+  args=(--random "$BATCH")
+  if [ "$BIG" = 1 ]; then args+=(--big); fi
+  if ! "$BIN" "${args[@]}" >"$log" 2>&1; then
     grep -A2 "FAIL seed" "$log" || cat "$log"
     echo "compile_fuzz: failure after $total passing cases" >&2
     exit 1

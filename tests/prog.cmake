@@ -23,6 +23,13 @@ foreach(t test_prog_roundtrip test_prog_validate test_prog_bad)
                                           PROG_WORK_DIR="${PROG_WORK}")
 endforeach()
 
+# DWCONV's fields at random through dpu_program_validate and the simulator (needs dpusim).
+if(TARGET dpusim)
+  dpu_add_unit_test(test_prog_dwconv_fields SOURCES ${PROG_TEST_DIR}/test_prog_dwconv_fields.c
+                    ${CMAKE_CURRENT_SOURCE_DIR}/sim/sim_test_util.c LIBS prog_sample dpusim)
+  target_include_directories(test_prog_dwconv_fields PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/sim)
+endif()
+
 add_executable(prog_make_sample ${PROG_TEST_DIR}/make_sample.c)
 target_link_libraries(prog_make_sample PRIVATE prog_sample)
 set_target_properties(prog_make_sample PROPERTIES RUNTIME_OUTPUT_DIRECTORY
@@ -78,6 +85,12 @@ if(DPU_FUZZ)
   target_include_directories(fuzz_prog PRIVATE ${PROJECT_SOURCE_DIR}/prog/include
                                                ${CMAKE_CURRENT_SOURCE_DIR}/fuzz)
   target_link_libraries(fuzz_prog PRIVATE dpuisa dpucommon PkgConfig::PROG_TEST_LIBELF)
+  # The per-instruction rules (DWCONV's pads among them) are the simulator's, as in libdpuprog
+  # (prog/CMakeLists.txt): without them the target would fuzz the encoding checks only.
+  if(TARGET dpusim)
+    target_link_libraries(fuzz_prog PRIVATE dpusim)
+    target_compile_definitions(fuzz_prog PRIVATE DPU_PROG_HAVE_SIM=1)
+  endif()
   target_compile_options(fuzz_prog PRIVATE ${PROG_FUZZ_FLAGS})
   target_link_options(fuzz_prog PRIVATE ${PROG_FUZZ_FLAGS})
   set_target_properties(fuzz_prog PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)

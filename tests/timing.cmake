@@ -31,6 +31,13 @@ if(TARGET dpurt)
   target_include_directories(test_timing_report PRIVATE ${PROJECT_SOURCE_DIR}/sim/tool)
 endif()
 
+# Random CONV streams with overlapping ACT ranges: the RAW interlock against an oracle.
+dpu_add_unit_test(test_timing_conv_streams
+  SOURCES ${TIMING_TEST_DIR}/test_timing_conv_streams.c
+          ${CMAKE_CURRENT_SOURCE_DIR}/sim/sim_test_util.c
+  LIBS dpusim)
+target_include_directories(test_timing_conv_streams PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/sim)
+
 dpu_add_unit_test(test_timing_checkers
   SOURCES ${TIMING_TEST_DIR}/test_timing_checkers.c ${TIMING_TEST_DIR}/json_check.c
           ${TIMING_TEST_DIR}/xml_check.c)

@@ -157,8 +157,9 @@ static int parse_cpu_step(const struct parser *ps, size_t i, const uint8_t *r,
         return bad(ps, PF_PLAN, i, at + PF_S_BIND_FIRST,
                    "bindings are not the next unused ones of " PF_SEC_BIND);
     c->bind = first + nin + nout;
-    const uint8_t *b = ps->img->data[PF_BIND] + first * PF_BIND_SIZE;
-    s->q8 = prog_memdup(ps->img->data[PF_CPU] + off, (size_t)len);
+    /* An empty section has no data pointer: no arithmetic on it (NULL + 0 is undefined). */
+    const uint8_t *b = nin + nout ? ps->img->data[PF_BIND] + first * PF_BIND_SIZE : NULL;
+    s->q8 = len ? prog_memdup(ps->img->data[PF_CPU] + off, (size_t)len) : NULL;
     s->q8_len = (size_t)len;
     if (len && !s->q8)
         return dpu_diag_set(ps->d, DPU_E_NOMEM, "%s: out of memory", ps->name);
@@ -166,7 +167,7 @@ static int parse_cpu_step(const struct parser *ps, size_t i, const uint8_t *r,
     s->n_outputs = nout;
     int err = copy_bindings(ps, b, nin, &s->inputs);
     if (!err)
-        err = copy_bindings(ps, b + nin * PF_BIND_SIZE, nout, &s->outputs);
+        err = copy_bindings(ps, nout ? b + nin * PF_BIND_SIZE : NULL, nout, &s->outputs);
     return err;
 }
 

@@ -4,6 +4,7 @@
  * shape. Values nobody reads become graph outputs, so every node is live. */
 #include "rgraph.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,11 +14,13 @@
 
 #define MAXV 32
 
+bool rg_big;
+
 struct rg {
     struct dpu_graph *g;
     struct rg_case *cs;
-    size_t n; /* bytes of cs->desc used */
-    int R;
+    size_t n;              /* bytes of cs->desc used */
+    int R, C;              /* array rows and columns */
     uint64_t act;          /* ACT bytes: v0 tiles by output rows only, so one row's tile must fit */
     int vals[MAXV], nvals; /* 4-D activations made so far */
     int nnodes;
@@ -161,14 +164,17 @@ static int act(struct rg *r, int x)
     return ct_unary(r->g, nm, op, x);
 }
 
-/* Another made value with x's dims (dims[1] too when same_c), or -1. */
+/* Another made value with x's dims (dims[1] too when same_c) and a scale within 2^10 of x's
+ * (a long chain's scales drift apart: a Concat or Add of the ends would need a multiplier
+ * below int32's reach), or -1. */
 static int partner(struct rg *r, int x, bool same_c)
 {
     int cand[MAXV], n = 0;
     for (int i = 0; i < r->nvals; i++) {
         const int64_t *a = dims(r, x), *b = dims(r, r->vals[i]);
+        double q = r->g->tensors[r->vals[i]].quant.scale[0] / r->g->tensors[x].quant.scale[0];
         if (r->vals[i] != x && a[0] == b[0] && a[2] == b[2] && a[3] == b[3] &&
-            (!same_c || a[1] == b[1]))
+            (!same_c || a[1] == b[1]) && q > 1.0 / 1024 && q < 1024)
             cand[n++] = r->vals[i];
     }
     return n ? cand[ct_int(0, n - 1)] : -1;
@@ -265,9 +271,225 @@ static int fc_tail(struct rg *r, int x)
     return f;
 }
 
-static const char *pick_preset(void)
+/* ---- residency chains: what pass resident keeps in ACT (docs/compiler.md, Residency) ---- */
+
+static uint64_t up(uint64_t v, uint64_t a)
+{
+    return (v + a - 1) / a * a;
+}
+
+/* A channel count near a multiple of R but seldom on one, or below R. */
+static int chans(const struct rg *r, int maxk)
+{
+    if (ct_int(0, 3) == 0)
+        return ct_int(1, r->R - 1 > 1 ? r->R - 1 : 1);
+    int c = r->R * ct_int(1, maxk) + ct_int(-3, 3);
+    return c < 1 ? 1 : c;
+}
+
+/* Does one output row's tile of a conv from x (kernel extent eh x ew, pads) fit ACT, as in
+ * conv() above; and is the output at least one pixel? */
+static bool conv_ok(const struct rg *r, int x, int cout, bool dw, int eh, int ew, const int p[4])
+{
+    const int64_t *xd = dims(r, x);
+    if (xd[2] + p[0] + p[2] < eh || xd[3] + p[1] + p[3] < ew)
+        return false;
+    uint64_t cp = up((uint64_t)(dw ? xd[1] : xd[1]), (uint64_t)r->R);
+    uint64_t wp = (uint64_t)(xd[3] + p[1] + p[3]);
+    return (uint64_t)eh * wp * cp + wp * 4 * (uint64_t)cout <= r->act / 2;
+}
+
+static int rconv(struct rg *r, const char *op, int x, int cout, int group, int kh, int kw, int sh,
+                 int sw, int dh, int dw, const int p[4])
+{
+    char nm[32];
+    snprintf(nm, sizeof nm, "%s%d", op, r->nnodes++);
+    int64_t cin = dims(r, x)[1];
+    int y = ct_conv(r->g, nm, x, cout, kh, kw, sh, sw, dh, dw, p, group);
+    say(r, "%s %lld->%d%s k%dx%d s%dx%d d%dx%d p%d,%d,%d,%d -> [%lld,%lld]; ", nm, (long long)cin,
+        cout, group > 1 ? " dw" : "", kh, kw, sh, sw, dh, dw, p[0], p[1], p[2], p[3],
+        (long long)dims(r, y)[2], (long long)dims(r, y)[3]);
+    return y;
+}
+
+static int pw(struct rg *r, int x, int cout)
+{
+    static const int p0[4] = {0, 0, 0, 0};
+    return rconv(r, "pw", x, cout, 1, 1, 1, 1, 1, 1, 1, p0);
+}
+
+/* A depthwise conv: sometimes "same" 3x3/5x5 at stride 1 or 2 (MobileNet), otherwise any
+ * kernel, stride, dilation and (asymmetric) padding DWCONV's implicit padding covers. */
+static int rdw(struct rg *r, int x, bool keep)
+{
+    const int64_t *xd = dims(r, x);
+    int C = (int)xd[1];
+    for (int tries = 0; tries < 20; tries++) {
+        int kh, kw, dh = 1, dw = 1, sh = 1, sw = 1, p[4];
+        if (keep || ct_int(0, 2) == 0) {
+            kh = kw = ct_int(0, 2) ? 3 : 5;
+            p[0] = p[1] = p[2] = p[3] = kh / 2;
+            if (!keep && ct_int(0, 2) == 0)
+                sh = sw = 2;
+        } else {
+            kh = ct_int(1, 7), kw = ct_int(1, 7);
+            if (ct_int(0, 3) == 0)
+                dh = ct_int(1, 3), dw = ct_int(1, 3);
+            sh = ct_int(0, 2) ? 1 : ct_int(2, 3), sw = ct_int(0, 2) ? 1 : ct_int(2, 3);
+            int eh = (kh - 1) * dh + 1, ew = (kw - 1) * dw + 1;
+            p[0] = ct_int(0, eh - 1 < 15 ? eh - 1 : 15),
+            p[2] = ct_int(0, eh - 1 < 15 ? eh - 1 : 15);
+            p[1] = ct_int(0, ew - 1 < 15 ? ew - 1 : 15),
+            p[3] = ct_int(0, ew - 1 < 15 ? ew - 1 : 15);
+        }
+        int eh = (kh - 1) * dh + 1, ew = (kw - 1) * dw + 1;
+        if (conv_ok(r, x, C, true, eh, ew, p))
+            return rconv(r, "dw", x, C, C, kh, kw, sh, sw, dh, dw, p);
+    }
+    return pw(r, x, C);
+}
+
+/* An unpadded k x k conv (a resident input read by windows), or 1x1 when it does not fit. */
+static int window_conv(struct rg *r, int x, int cout)
+{
+    static const int p0[4] = {0, 0, 0, 0};
+    int k = ct_int(2, 3), s = ct_int(1, 2);
+    if (!conv_ok(r, x, cout, false, k, k, p0))
+        return pw(r, x, cout);
+    return rconv(r, "win", x, cout, 1, k, k, s, s, 1, 1, p0);
+}
+
+/* Something that keeps its input or output in DDR: a pool, a padded 3x3, a strided 1x1,
+ * a lookup table, a Mul, a grouped conv or a Concat. */
+static int ddr_node(struct rg *r, int x)
+{
+    int k = ct_int(0, 6);
+    if (k == 0)
+        return pool(r, x, ct_int(0, 1) ? DPU_NODE_MAX_POOL : DPU_NODE_AVG_POOL);
+    if (k == 1) {
+        int p[4] = {1, 1, 1, 1};
+        if (conv_ok(r, x, (int)dims(r, x)[1], false, 3, 3, p))
+            return rconv(r, "pad", x, chans(r, 3), 1, 3, 3, 1, 1, 1, 1, p);
+        return act(r, x);
+    }
+    if (k == 2) {
+        static const int p0[4] = {0, 0, 0, 0};
+        int cout = chans(r, 3), sw = ct_int(1, 2);
+        return rconv(r, "spw", x, cout, 1, 1, 1, 2, sw, 1, 1, p0);
+    }
+    if (k == 3)
+        return act(r, x);
+    if (k == 4)
+        return binary(r, x, DPU_NODE_MUL, -1);
+    if (k == 5) {
+        int y = grouped(r, x);
+        return y < 0 ? act(r, x) : y;
+    }
+    return concat(r, x, -1);
+}
+
+/* An inverted-residual block: 1x1 expansion, depthwise, 1x1 projection, and the residual
+ * Add (fused into the projection) when the shape comes back. */
+static int inv_res(struct rg *r, int x)
+{
+    int c = (int)dims(r, x)[1];
+    int t = ct_int(2, r->R == 8 ? 4 : 6), cout = ct_int(0, 2) ? c : chans(r, 4);
+    int e = pw(r, x, c * t > 4 * r->R + 40 ? 4 * r->R + ct_int(-3, 3) : c * t);
+    push(r, e);
+    int d = rdw(r, e, ct_int(0, 1));
+    push(r, d);
+    int p = pw(r, d, cout);
+    /* the skip: the block's input, or sometimes an older value of the shape (a skip over
+     * several blocks, live in ACT across them) */
+    int older = ct_int(0, 2) == 0 ? partner(r, p, true) : -1;
+    if (older >= 0 && older != d && older != e)
+        x = older;
+    if (memcmp(dims(r, p), dims(r, x), sizeof(int64_t) * 4) != 0)
+        return p;
+    push(r, p);
+    char nm[32];
+    snprintf(nm, sizeof nm, "add%d", r->nnodes++);
+    say(r, "%s; ", nm);
+    return ct_int(0, 1) ? ct_binary(r->g, nm, DPU_NODE_ADD, p, x)
+                        : ct_binary(r->g, nm, DPU_NODE_ADD, x, p);
+}
+
+/* One tensor, two or three readers (a depthwise or 1x1, a 1x1, maybe an unpadded window),
+ * joined by an Add when the shapes agree, by a Concat, or left as outputs. */
+static int fork2(struct rg *r, int x)
+{
+    int c = (int)dims(r, x)[1];
+    int a = ct_int(0, 1) ? rdw(r, x, true) : pw(r, x, c);
+    push(r, a);
+    if (ct_int(0, 3) == 0)
+        push(r, ct_int(0, 1) ? window_conv(r, x, chans(r, 2)) : rdw(r, x, false));
+    int b = pw(r, x, ct_int(0, 1) ? c : chans(r, 3));
+    push(r, b);
+    int k = ct_int(0, 2);
+    if (k == 0 && memcmp(dims(r, a), dims(r, b), sizeof(int64_t) * 4) == 0)
+        return binary(r, b, DPU_NODE_ADD, a);
+    if (k == 1 && memcmp(dims(r, a) + 2, dims(r, b) + 2, sizeof(int64_t) * 2) == 0)
+        return concat(r, b, a);
+    return b;
+}
+
+/* A chain of residency candidates: 1x1s, depthwise convs, inverted-residual blocks, forks,
+ * unpadded windows and nodes that force DDR, from an input sized so that the chain's tensors
+ * take from a few percent of ACT to more than all of it. */
+static int res_chain(struct rg *r)
+{
+    int64_t n = ct_int(0, 3) ? 1 : 2;
+    int c = chans(r, 3), wide = c * 4 > 3 * r->R ? c * 4 : 3 * r->R;
+    int k = ct_int(0, 9);
+    double frac = k < 5   ? 0.02 + 0.1 * ct_unit()
+                  : k < 8 ? 0.15 + 0.35 * ct_unit()
+                          : 0.6 + 0.7 * ct_unit();
+    /* The widest tensor's bytes against ACT; the simulation cost bounds the big presets'
+     * sizes but with rg_big (tiny's are cheap). */
+    uint64_t ps = up((uint64_t)wide, (uint64_t)r->C);
+    double pix = frac * (double)r->act / (double)((uint64_t)n * ps);
+    double cap = r->R == 8 || rg_big ? 1e9 : 500.0 * 64 / (double)wide;
+    if (pix > cap)
+        pix = cap;
+    double ar = 0.5 + ct_unit();
+    int64_t h = (int64_t)(sqrt(pix * ar)), w = (int64_t)(pix / (double)(h > 0 ? h : 1));
+    h = h < 1 ? 1 : h > 200 ? 200 : h;
+    w = w < 1 ? 1 : w > 200 ? 200 : w;
+    int x = input(r, n, c, h, w);
+    push(r, x);
+    int y = ct_int(0, 2) ? pw(r, x, ct_int(0, 1) ? c : chans(r, 3)) : rdw(r, x, false);
+    push(r, y);
+    int steps = ct_int(2, 6) + (rg_big ? ct_int(0, 8) : 0); /* --big: longer chains too */
+    for (int i = steps; i > 0; i--) {
+        double sc = r->g->tensors[y].quant.scale[0];
+        if (sc > 1e6 || sc < 1e-6) /* each conv scales by up to ~100: a long chain would */
+            break;                 /* overflow float (a Mul's output scale is a product) */
+        int kind = ct_int(0, 99), z;
+        if (kind < 30)
+            z = inv_res(r, y);
+        else if (kind < 45)
+            z = rdw(r, y, false);
+        else if (kind < 60)
+            z = pw(r, y,
+                   ct_int(0, 1) ? (int)dims(r, y)[1]
+                                : chans(r, r->R == 8 && ct_int(0, 3) == 0 ? 8 : 4));
+        else if (kind < 72)
+            z = fork2(r, y);
+        else if (kind < 80)
+            z = window_conv(r, y, chans(r, r->R == 8 && ct_int(0, 3) == 0 ? 8 : 3));
+        else
+            z = ddr_node(r, y);
+        push(r, z);
+        y = z;
+    }
+    return y;
+}
+
+static const char *pick_preset(bool chain)
 {
     int k = ct_int(0, 19);
+    if (chain) /* residency chains: the big presets' ACT too */
+        return k < 8 ? "tiny" : k < 12 ? "b512" : k < 16 ? "b1024" : "b4096";
     return k < 14 ? "tiny" : k < 16 ? "b512" : k < 18 ? "b1024" : "b4096";
 }
 
@@ -276,14 +498,20 @@ void rg_build(struct dpu_graph *g, uint64_t seed, struct rg_case *cs)
     memset(cs, 0, sizeof *cs);
     cs->seed = seed;
     ct_seed(seed);
-    cs->preset = pick_preset();
+    bool chain = ct_int(0, 99) < 40;
+    cs->preset = pick_preset(chain);
     struct rg r = {.g = g, .cs = cs};
     r.R = (int)dpu_preset_find(cs->preset)->array_rows;
+    r.C = (int)dpu_preset_find(cs->preset)->array_cols;
     r.act = dpu_preset_find(cs->preset)->act_buf_bytes;
     g->quantized = true;
     say(&r, "%s: ", cs->preset);
     int last;
-    if (ct_int(0, 11) == 0) { /* an FC chain on a 2-D input */
+    if (chain) {
+        last = res_chain(&r);
+        if (ct_int(0, 9) == 0)
+            last = fc_tail(&r, last);
+    } else if (ct_int(0, 11) == 0) { /* an FC chain on a 2-D input */
         last = input(&r, ct_int(1, 3), ct_int(1, 3 * r.R + 5), 0, 0);
         for (int i = ct_int(1, 3); i > 0; i--) {
             int m = ct_int(1, 3 * r.R + 5);

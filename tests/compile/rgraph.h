@@ -19,6 +19,10 @@ struct rg_case {
     char desc[2048];
 };
 
+/* Residency chains on b512, b1024 and b4096 up to their whole ACT (slow to simulate: for
+ * scripts/compile_fuzz.sh); false (the default) keeps them small, tiny's reach its ACT anyway. */
+extern bool rg_big; /* also longer chains (up to 14 steps) */
+
 /* Builds case `seed` into g (initialised by the caller, quantized, verified). */
 void rg_build(struct dpu_graph *g, uint64_t seed, struct rg_case *cs);
 

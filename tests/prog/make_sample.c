@@ -66,6 +66,26 @@ static void edge_values(struct dpu_program *p)
     dpu_program_add_accel_step(p, NULL, 6, 0, &d);
 }
 
+/* One DWCONV with ISA 0.2's implicit padding (pads on every side, a pad_value), so that
+ * mutations reach its fields and dpu_sim_insn_check's rules for them. */
+static void dwconv_pads(struct dpu_program *p)
+{
+    prog_sample_build(p);
+    dpu_insn *insns;
+    size_t n;
+    prog_sample_assemble("DWCONV kh=3 kw=3 stride_h=2 dil_w=2 oh=2 ow=3 nvec=2 act_addr=64 "
+                         "act_col_stride=16 act_row_stride=96 wgt_addr=0 param_addr=0 out_zp=1 "
+                         "out_addr=4096 out_pstride=16 pad_top=1 pad_bottom=2 pad_left=1 "
+                         "pad_right=3 pad_value=-3\nEND\n",
+                         &insns, &n);
+    struct dpu_diag d;
+    dpu_diag_clear(&d);
+    dpu_program_set_insns(p, insns, n, &d);
+    free(insns);
+    p->steps[1].count = n;
+    p->layers[1].nranges = 0;
+}
+
 static int corpus(const char *dir)
 {
     struct dpu_program p;
@@ -80,6 +100,10 @@ static int corpus(const char *dir)
 
     edge_values(&p);
     bad |= save(dir, "edge_values.bin", &p);
+    dpu_program_free(&p);
+
+    dwconv_pads(&p);
+    bad |= save(dir, "dwconv_pads.bin", &p);
     dpu_program_free(&p);
 
     dpu_program_init(&p); /* nothing but the note */

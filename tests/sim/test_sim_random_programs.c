@@ -2,13 +2,16 @@
  * the small numbers that pass the checks, now and then random bits anywhere) run on small
  * regions. Whatever the program, the simulator must neither crash nor touch memory outside
  * its buffers (the sanitizer build checks that), and its status must be consistent: done
- * with no fault, or stopped on a fault at an instruction it reached. */
+ * with no fault, or stopped on a fault at an instruction it reached. Every other program
+ * also feeds the timing model (dpusim --timing), which must not fail on what the simulator
+ * ran; a completed one is run again without data (--timing-only) for the same cycles. */
 #include "sim_test_util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "dpu/bits.h"
+#include "dpu/sim_timing.h"
 
 static uint64_t rng_state;
 static uint64_t rng_next(void)
@@ -88,7 +91,10 @@ static void test_random_programs(void **state)
     struct dpu_sim *s = tu_sim("tiny");
     for (int r = 0; r < DPU_REGION_COUNT; r++)
         assert_int_equal(dpu_sim_set_region(s, r, regions[r], sizeof regions[r]), DPU_OK);
-    long done = 0, faults[16] = {0};
+    struct dpu_timing *t;
+    struct dpu_diag td;
+    assert_int_equal(dpu_timing_create(dpu_preset_find("tiny"), &t, &td), 0);
+    long done = 0, faults[16] = {0}, timed = 0;
     for (uint64_t seed = 1; seed <= 50000; seed++) {
         rng_state = seed;
         size_t n = 1 + rng_next() % 6;
@@ -113,15 +119,32 @@ static void test_random_programs(void **state)
         for (int i = 0; i < 1024; i++)
             act[i] = (uint8_t)rng_next();
         dpu_sim_set_check_races(s, seed % 2 == 0);
+        dpu_sim_set_timing(s, seed % 4 < 2 ? t : NULL);
         struct dpu_sim_status st;
         struct dpu_diag d;
         dpu_diag_clear(&d);
         int err = dpu_sim_run(s, prog, n, &st, &d);
+        struct dpu_timing_totals tot;
+        if (seed % 4 < 2)
+            dpu_timing_totals(t, &tot);
         if (st.done) {
             assert_false(st.error);
             assert_int_equal(st.fault.errcode, DPU_ERRCODE_NONE);
             assert_true(err == DPU_OK || (err == DPU_E_INVALID && st.race.found));
             done++;
+            if (seed % 4 < 2) { /* the same schedule without data */
+                struct dpu_timing_totals tot2;
+                dpu_sim_set_data(s, false);
+                dpu_sim_set_check_races(s, false);
+                assert_int_equal(dpu_sim_run(s, prog, n, &st, &d), DPU_OK);
+                dpu_sim_set_data(s, true);
+                dpu_timing_totals(t, &tot2);
+                if (tot.cycles != tot2.cycles || tot.insns != tot2.insns)
+                    fail_msg("seed %llu: %llu cycles with data, %llu without",
+                             (unsigned long long)seed, (unsigned long long)tot.cycles,
+                             (unsigned long long)tot2.cycles);
+                timed++;
+            }
         } else {
             if (!st.error)
                 print_error("seed %llu: neither done nor error (%d: %s)\n",
@@ -135,14 +158,18 @@ static void test_random_programs(void **state)
             faults[st.fault.errcode]++;
         }
     }
+    dpu_sim_set_timing(s, NULL);
+    dpu_timing_destroy(t);
     dpu_sim_destroy(s);
-    print_message("completed %ld; BAD_OPCODE %ld BAD_FIELD %ld DDR_RANGE %ld SRAM_RANGE %ld "
-                  "TOKEN_OVERFLOW %ld TOKEN_UNDERFLOW %ld BAD_PARAM %ld MISSING_END %ld\n",
-                  done, faults[1], faults[2], faults[3], faults[4], faults[5], faults[6], faults[8],
-                  faults[9]);
+    print_message(
+        "completed %ld (%ld timed); BAD_OPCODE %ld BAD_FIELD %ld DDR_RANGE %ld SRAM_RANGE %ld "
+        "TOKEN_OVERFLOW %ld TOKEN_UNDERFLOW %ld BAD_PARAM %ld MISSING_END %ld\n",
+        done, timed, faults[1], faults[2], faults[3], faults[4], faults[5], faults[6], faults[8],
+        faults[9]);
     /* The generator reaches completed programs and execution-time faults, not only
      * refusals. */
     assert_true(done > 100);
+    assert_true(timed > 50);
     assert_true(faults[DPU_ERRCODE_BAD_PARAM] > 0);
     assert_true(faults[DPU_ERRCODE_TOKEN_UNDERFLOW] > 0);
 }
