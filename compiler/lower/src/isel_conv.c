@@ -278,6 +278,36 @@ static void load_band(struct lw_ctx *c, int node, const struct lw_tensor *x,
     LW_SET(c, i, load, sram_row_stride, wp * pix);
 }
 
+/* Tile k of a band-tiled node: image *img, first output row *oy0, *bh output rows. */
+static void band_of(const struct lw_node *ln, uint64_t k, int64_t *img, int64_t *oy0, int64_t *bh)
+{
+    int64_t per_img = (ln->g.OH + ln->band - 1) / ln->band;
+    *img = (int64_t)k / per_img;
+    *oy0 = ((int64_t)k % per_img) * ln->band;
+    *bh = ln->g.OH - *oy0 < ln->band ? ln->g.OH - *oy0 : ln->band;
+}
+
+/* The input LOADs around tile k of ntiles: its own band when nothing prefetched it (the first
+ * tile, or single buffering), then, double-buffered, the next tile's band into the other half
+ * so that it loads while this tile computes. A resident input (pass resident) is read where
+ * it lives: no LOADs. */
+static void load_tile_input(struct lw_ctx *c, int node, const struct lw_tensor *x,
+                            const struct lw_node *ln, const struct tbufs *tb, uint64_t k,
+                            uint64_t ntiles, uint64_t pix, int32_t zx)
+{
+    int64_t img, oy0, bh;
+    if (x->resident)
+        return;
+    if (k == 0 || tb->nbuf == 1) {
+        band_of(ln, k, &img, &oy0, &bh);
+        load_band(c, node, x, ln, img, oy0, bh, pix, zx, tin(tb, k));
+    }
+    if (tb->nbuf == 2 && k + 1 < ntiles) {
+        band_of(ln, k + 1, &img, &oy0, &bh);
+        load_band(c, node, x, ln, img, oy0, bh, pix, zx, tin(tb, k + 1));
+    }
+}
+
 /* ps: DDR bytes between the tile's output pixels (y's pixel stride, twice it for pairs). */
 static void save_band(struct lw_ctx *c, int node, const struct lw_tensor *y, uint64_t ps,
                       const struct lw_geom *g, int64_t img, int64_t oy0, int64_t bh, uint64_t obase,
@@ -578,26 +608,18 @@ int lw_isel_conv(struct lw_ctx *c, size_t n)
     if ((y->resident && ln->fuse_add && y->act_ps != v.opix) ||
         (v.skip && v.skip->resident && v.skip->act_ps != v.opix))
         lw_ice(c, "node '%s': fused Add over resident tensors of another pixel stride", gn->name);
-    int64_t tiles_per_img = (g->OH + ln->band - 1) / ln->band;
-    uint64_t ntiles = (uint64_t)(g->N * tiles_per_img), q = 0;
+    uint64_t ntiles = (uint64_t)(g->N * ((g->OH + ln->band - 1) / ln->band)), q = 0;
     if (!ln->wgt_all)
         load_chunk(&v, 0);
     for (uint64_t k = 0; k < ntiles; k++) {
-        int64_t img = (int64_t)k / tiles_per_img, oy0 = ((int64_t)k % tiles_per_img) * ln->band;
-        int64_t bh = g->OH - oy0 < ln->band ? g->OH - oy0 : ln->band;
+        int64_t img, oy0, bh;
+        band_of(ln, k, &img, &oy0, &bh);
         uint64_t in = x->resident ? res_row(x, img, oy0 * g->sh, g->H, g->W) : tin(&tb, k);
         uint64_t out =
             y->resident ? res_row(y, img, oy0, g->OH, g->OW * (int64_t)two) : tout(&tb, k);
         uint64_t skip =
             v.skip && v.skip->resident ? res_row(v.skip, img, oy0, g->OH, g->OW) : tskip(&tb, k);
-        if (!x->resident && (k == 0 || tb.nbuf == 1))
-            load_band(c, v.node, x, ln, img, oy0, bh, v.pix, v.qp.zx, tin(&tb, k));
-        if (!x->resident && tb.nbuf == 2 && k + 1 < ntiles) { /* prefetch the next tile */
-            int64_t ni = (int64_t)(k + 1) / tiles_per_img;
-            int64_t ny = ((int64_t)(k + 1) % tiles_per_img) * ln->band;
-            int64_t nh = g->OH - ny < ln->band ? g->OH - ny : ln->band;
-            load_band(c, v.node, x, ln, ni, ny, nh, v.pix, v.qp.zx, tin(&tb, k + 1));
-        }
+        load_tile_input(c, v.node, x, ln, &tb, k, ntiles, v.pix, v.qp.zx);
         if (ln->fuse_add && !v.skip->resident)
             load_skip(&v, img, oy0, bh, skip);
         if (ln->wgt_all) {
@@ -666,19 +688,11 @@ int lw_isel_dw(struct lw_ctx *c, size_t n)
     uint64_t wp = (uint64_t)(g->left + g->W + g->right);
     struct tbufs tb = tile_bufs(c, n);
     const struct lw_tensor *x = &c->tensors[gn->inputs[0]], *y = &c->tensors[gn->outputs[0]];
-    int64_t tiles_per_img = (g->OH + ln->band - 1) / ln->band;
-    uint64_t ntiles = (uint64_t)(g->N * tiles_per_img);
+    uint64_t ntiles = (uint64_t)(g->N * ((g->OH + ln->band - 1) / ln->band));
     for (uint64_t k = 0; k < ntiles; k++) {
-        int64_t img = (int64_t)k / tiles_per_img, oy0 = ((int64_t)k % tiles_per_img) * ln->band;
-        int64_t bh = g->OH - oy0 < ln->band ? g->OH - oy0 : ln->band;
-        if (!x->resident && (k == 0 || tb.nbuf == 1))
-            load_band(c, node, x, ln, img, oy0, bh, cpad, qp.zx, tin(&tb, k));
-        if (!x->resident && tb.nbuf == 2 && k + 1 < ntiles) {
-            int64_t ni = (int64_t)(k + 1) / tiles_per_img;
-            int64_t ny = ((int64_t)(k + 1) % tiles_per_img) * ln->band;
-            int64_t nh = g->OH - ny < ln->band ? g->OH - ny : ln->band;
-            load_band(c, node, x, ln, ni, ny, nh, cpad, qp.zx, tin(&tb, k + 1));
-        }
+        int64_t img, oy0, bh;
+        band_of(ln, k, &img, &oy0, &bh);
+        load_tile_input(c, node, x, ln, &tb, k, ntiles, cpad, qp.zx);
         dpu_insn *i = lw_new_insn(c, node, DPU_OP_DWCONV);
         LW_SET(c, i, dwconv, kh, g->kh);
         LW_SET(c, i, dwconv, kw, g->kw);
