@@ -261,6 +261,10 @@ uint64_t lw_cost_ddr(const struct lw_ctx *c, uint64_t nruns, uint64_t run);
 uint64_t lw_cost_conv(const struct lw_ctx *c, uint64_t T, uint64_t P);
 uint64_t lw_cost_conv_chain(const struct lw_ctx *c, uint64_t P);
 
+/* The program-table view of tensor t's shape: dtype, rank, dims from the graph, layout and
+ * channel stride from the lowering (lw_emit_util.c); the other fields are left as they are. */
+void lw_prog_tensor_shape(const struct lw_ctx *c, size_t t, struct dpu_prog_tensor *pt);
+
 /* Instruction building (lw_emit_util.c). */
 dpu_insn *lw_new_insn(struct lw_ctx *c, int node, unsigned opcode);
 /* Appends size bytes (copied, or zeros for NULL) to CONST at an offset aligned to 64;

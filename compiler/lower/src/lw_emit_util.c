@@ -121,3 +121,14 @@ void lw_conv_set_post(struct lw_ctx *c, dpu_insn *i, uint64_t param, const struc
     LW_SET(c, i, conv, clamp_lo, qp->lo);
     LW_SET(c, i, conv, clamp_hi, qp->hi);
 }
+
+void lw_prog_tensor_shape(const struct lw_ctx *c, size_t t, struct dpu_prog_tensor *pt)
+{
+    const struct dpu_gtensor *gt = &c->g->tensors[t];
+    pt->dtype = gt->dtype;
+    pt->rank = gt->rank;
+    for (int i = 0; i < gt->rank; i++)
+        pt->dims[i] = gt->dims[i];
+    pt->layout = c->tensors[t].layout;
+    pt->cpad = c->tensors[t].cpad;
+}

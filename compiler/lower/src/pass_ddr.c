@@ -102,12 +102,7 @@ static uint64_t footprint(struct lw_ctx *c, size_t t, int *err)
     const struct dpu_gtensor *gt = &c->g->tensors[t];
     const struct lw_tensor *lt = &c->tensors[t];
     struct dpu_prog_tensor pt = {0};
-    pt.dtype = gt->dtype;
-    pt.rank = gt->rank;
-    for (int i = 0; i < gt->rank; i++)
-        pt.dims[i] = gt->dims[i];
-    pt.layout = lt->layout;
-    pt.cpad = lt->cpad;
+    lw_prog_tensor_shape(c, t, &pt);
     int64_t size = dpu_prog_tensor_footprint(&pt);
     if (size < 0)
         *err = dpu_diag_set(c->d, DPU_E_RANGE, "tensor '%s': no valid layout (%s)", gt->name,

@@ -24,12 +24,7 @@ static int add_tensors(struct lw_ctx *c)
         pt.region = (enum dpu_region)lt->region;
         pt.offset = lt->off;
         pt.size = lt->size;
-        pt.dtype = gt->dtype;
-        pt.rank = gt->rank;
-        for (int i = 0; i < gt->rank; i++)
-            pt.dims[i] = gt->dims[i];
-        pt.layout = lt->layout;
-        pt.cpad = lt->cpad;
+        lw_prog_tensor_shape(c, t, &pt);
         if (gt->quant.count == 1) {
             pt.quantized = true;
             pt.scale = gt->quant.scale[0];
