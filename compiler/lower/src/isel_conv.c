@@ -254,10 +254,8 @@ static void load_band(struct lw_ctx *c, int node, const struct lw_tensor *x,
         LW_SET(c, i, load, sram_row_stride, (uint64_t)g->OW * pix);
         return;
     }
-    int64_t iy0 = oy0 * g->sh - g->top;
-    int64_t iy1 = (oy0 + bh - 1) * g->sh - g->top + (g->kh - 1) * g->dh;
-    int64_t ptop = iy0 < 0 ? -iy0 : 0, pbot = iy1 > g->H - 1 ? iy1 - (g->H - 1) : 0;
-    int64_t r0 = iy0 < 0 ? 0 : iy0, r1 = iy1 > g->H - 1 ? g->H - 1 : iy1;
+    int64_t r0, r1, ptop, pbot;
+    lw_band_rows(g, oy0, bh, &r0, &r1, &ptop, &pbot);
     if (r1 < r0)
         lw_ice(c, "band at output row %lld reads no input row", (long long)oy0);
     if (ln->pack) {
@@ -706,16 +704,15 @@ int lw_isel_dw(struct lw_ctx *c, size_t n)
         if (x->resident) {
             /* The band's rows where the tensor lives; the border is implicit padding that
              * reads as the zero point, as the band LOAD's padding would. */
-            int64_t ih = (bh - 1) * g->sh + (g->kh - 1) * g->dh + 1;
             int64_t iw = (g->OW - 1) * g->sw + (g->kw - 1) * g->dw + 1;
-            int64_t iy0 = oy0 * g->sh - g->top, iy1 = iy0 + ih - 1;
-            int64_t r0 = iy0 < 0 ? 0 : iy0, r1 = iy1 > g->H - 1 ? g->H - 1 : iy1;
+            int64_t r0, r1, ptop, pbot;
+            lw_band_rows(g, oy0, bh, &r0, &r1, &ptop, &pbot);
             int64_t right = iw - g->left - g->W;
             LW_SET(c, i, dwconv, act_addr, res_row(x, img, r0, g->H, g->W));
             LW_SET(c, i, dwconv, act_col_stride, x->act_ps);
             LW_SET(c, i, dwconv, act_row_stride, (uint64_t)g->W * x->act_ps);
-            LW_SET(c, i, dwconv, pad_top, r0 - iy0);
-            LW_SET(c, i, dwconv, pad_bottom, iy1 - r1);
+            LW_SET(c, i, dwconv, pad_top, ptop);
+            LW_SET(c, i, dwconv, pad_bottom, pbot);
             LW_SET(c, i, dwconv, pad_left, g->left);
             LW_SET(c, i, dwconv, pad_right, right > 0 ? right : 0);
             LW_SET(c, i, dwconv, pad_value, qp.zx);

@@ -87,10 +87,8 @@ static void load_band(struct lw_ctx *c, int node, const struct lw_tensor *x, con
                       int64_t j, int64_t img, int64_t oy0, int64_t bh, int32_t zx)
 {
     const struct lw_geom *g = G->g;
-    int64_t iy0 = oy0 * g->sh - g->top;
-    int64_t iy1 = (oy0 + bh - 1) * g->sh - g->top + (g->kh - 1) * g->dh;
-    int64_t ptop = iy0 < 0 ? -iy0 : 0, pbot = iy1 > g->H - 1 ? iy1 - (g->H - 1) : 0;
-    int64_t r0 = iy0 < 0 ? 0 : iy0, r1 = iy1 > g->H - 1 ? g->H - 1 : iy1;
+    int64_t r0, r1, ptop, pbot;
+    lw_band_rows(g, oy0, bh, &r0, &r1, &ptop, &pbot);
     if (r1 < r0)
         lw_ice(c, "band at output row %lld reads no input row", (long long)oy0);
     uint64_t ps = x->pstride;

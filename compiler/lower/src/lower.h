@@ -208,6 +208,11 @@ bool lw_packable(const struct lw_ctx *c, const struct lw_geom *g);
  * equivalent convolution over packed columns (C = kw*C, W = OW, kernel kh x 1, stride_w 1,
  * no left/right padding). */
 void lw_tile_geom(const struct lw_node *ln, struct lw_geom *tg);
+/* The input rows a band of output rows [oy0, oy0+bh) of g reads: rows *r0..*r1 of the image,
+ * *ptop rows of padding above them and *pbot below (lw_geom.c). *r1 < *r0 when the band reads
+ * padding only. */
+void lw_band_rows(const struct lw_geom *g, int64_t oy0, int64_t bh, int64_t *r0, int64_t *r1,
+                  int64_t *ptop, int64_t *pbot);
 /* Output columns [lo, hi] of g whose kernel window lies inside the input row (the rest meet
  * the left or right padding); hi < lo when there are none. */
 void lw_pack_interior(const struct lw_geom *g, int64_t *lo, int64_t *hi);

@@ -195,3 +195,14 @@ int lw_choose_band(const struct lw_ctx *c, size_t n, char *why, size_t cap)
     }
     return (int)lo;
 }
+
+void lw_band_rows(const struct lw_geom *g, int64_t oy0, int64_t bh, int64_t *r0, int64_t *r1,
+                  int64_t *ptop, int64_t *pbot)
+{
+    int64_t iy0 = oy0 * g->sh - g->top;
+    int64_t iy1 = (oy0 + bh - 1) * g->sh - g->top + (g->kh - 1) * g->dh;
+    *ptop = iy0 < 0 ? -iy0 : 0;
+    *pbot = iy1 > g->H - 1 ? iy1 - (g->H - 1) : 0;
+    *r0 = iy0 < 0 ? 0 : iy0;
+    *r1 = iy1 > g->H - 1 ? g->H - 1 : iy1;
+}
