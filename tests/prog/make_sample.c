@@ -119,9 +119,9 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--corpus") == 0)
         return corpus(argv[2]);
-    if (argc != 2) {
+    if (argc != 2 || argv[1][0] == '-') { /* an option is never an output file name */
         fprintf(stderr, "usage: prog_make_sample OUT.bin | --corpus DIR\n");
-        return 2;
+        return argc == 2 && strcmp(argv[1], "--help") == 0 ? 0 : 2;
     }
     struct dpu_program p;
     prog_sample_build(&p);
