@@ -2,10 +2,14 @@
  *
  * Every tensor of the graph gets one value slot: constants are read-only views of the graph's
  * own data; graph inputs and node outputs are allocated here (zero-filled, with the dtype and
- * dims the graph gives them) and released when the run ends. A node may only read slots that
- * hold a value already, and only write a slot nobody has written: a graph that is not in
- * topological order, or that produces a tensor twice, is refused instead of read
- * uninitialized. */
+ * dims the graph gives them) and released after the last node that reads them (graph outputs
+ * when the run ends), so a run holds only the values still to be read. A node may only read
+ * slots that hold a value already, and only write a slot nobody has written: a graph that is
+ * not in topological order, or that produces a tensor twice, is refused instead of read
+ * uninitialized.
+ *
+ * A session is a run that stops after any node and resumes later (dpu_ref_session_run): the
+ * quantizer keeps one per calibration sample and advances them all layer by layer. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,15 +37,24 @@ enum slot_kind {
     SLOT_EMPTY, /* no value yet */
     SLOT_CONST, /* view of the graph's constant data */
     SLOT_OWNED, /* allocated by the run: a graph input or a node output */
+    SLOT_GONE,  /* was OWNED; released after its last reader */
 };
 
-struct run {
+/* Last reader of a tensor no node reads (it is released right after it is written). */
+#define UNREAD ((size_t)-1)
+/* Last reader of a graph output: it stays until the run ends. */
+#define KEPT ((size_t)-2)
+
+struct dpu_ref_session {
     const struct dpu_graph *g;
     struct dpu_tensor *vals;
     unsigned char *kind;
+    size_t *last; /* per tensor: the last node reading it, UNREAD or KEPT */
+    size_t next;  /* the first node not run yet */
+    bool failed;  /* a node or the trace stopped the session: it cannot resume */
 };
 
-static void run_free(struct run *r)
+static void run_free(struct dpu_ref_session *r)
 {
     if (r->vals)
         for (size_t i = 0; i < r->g->ntensors; i++)
@@ -49,6 +62,7 @@ static void run_free(struct run *r)
                 dpu_tensor_free(&r->vals[i]);
     free(r->vals);
     free(r->kind);
+    free(r->last);
 }
 
 static bool tensor_index_ok(const struct dpu_graph *g, int32_t t)
@@ -56,9 +70,45 @@ static bool tensor_index_ok(const struct dpu_graph *g, int32_t t)
     return t >= 0 && (size_t)t < g->ntensors;
 }
 
+/* last[t]: the last node that reads tensor t. Indices outside the graph are left to run_node
+ * to refuse. */
+static void find_last_readers(const struct dpu_graph *g, size_t *last)
+{
+    for (size_t t = 0; t < g->ntensors; t++)
+        last[t] = UNREAD;
+    for (size_t k = 0; k < g->nnodes; k++)
+        for (size_t i = 0; i < g->nodes[k].ninputs; i++)
+            if (tensor_index_ok(g, g->nodes[k].inputs[i]))
+                last[g->nodes[k].inputs[i]] = k;
+    for (size_t o = 0; o < g->noutputs; o++)
+        if (tensor_index_ok(g, g->outputs[o]))
+            last[g->outputs[o]] = KEPT;
+}
+
+/* Releases what node k was the last to need: its inputs read by no later node, and outputs
+ * that nothing reads (their trace has seen them). */
+static void release_after(struct dpu_ref_session *r, size_t k)
+{
+    const struct dpu_gnode *n = &r->g->nodes[k];
+    for (size_t side = 0; side < 2; side++) {
+        const int32_t *ts = side ? n->outputs : n->inputs;
+        size_t nt = side ? n->noutputs : n->ninputs;
+        for (size_t i = 0; i < nt; i++) {
+            int32_t t = ts[i];
+            if (!tensor_index_ok(r->g, t) || r->kind[t] != SLOT_OWNED)
+                continue;
+            if (r->last[t] == KEPT || (r->last[t] != UNREAD && r->last[t] > k))
+                continue;
+            dpu_tensor_free(&r->vals[t]);
+            r->kind[t] = SLOT_GONE;
+        }
+    }
+}
+
 /* Allocates slot t with the graph tensor's dtype and dims; n (NULL for a graph input) is the
  * node that will write it, named in the message. */
-static int alloc_slot(struct run *r, int32_t t, const struct dpu_gnode *n, struct dpu_diag *d)
+static int alloc_slot(struct dpu_ref_session *r, int32_t t, const struct dpu_gnode *n,
+                      struct dpu_diag *d)
 {
     const struct dpu_gtensor *gt = &r->g->tensors[t];
     struct dpu_diag inner;
@@ -73,7 +123,7 @@ static int alloc_slot(struct run *r, int32_t t, const struct dpu_gnode *n, struc
 }
 
 /* Constants become views; their shape is checked once so kernels can trust their sizes. */
-static int bind_constants(struct run *r, struct dpu_diag *d)
+static int bind_constants(struct dpu_ref_session *r, struct dpu_diag *d)
 {
     for (size_t i = 0; i < r->g->ntensors; i++) {
         const struct dpu_gtensor *gt = &r->g->tensors[i];
@@ -134,7 +184,7 @@ static int quantize_input(const struct dpu_gtensor *gt, size_t i, const struct d
     return DPU_OK;
 }
 
-static int bind_inputs(struct run *r, const struct dpu_tensor *inputs, size_t ninputs,
+static int bind_inputs(struct dpu_ref_session *r, const struct dpu_tensor *inputs, size_t ninputs,
                        struct dpu_diag *d)
 {
     const struct dpu_graph *g = r->g;
@@ -190,7 +240,8 @@ static int bind_inputs(struct run *r, const struct dpu_tensor *inputs, size_t ni
 
 /* Checks one node's wiring against ops.def and the values computed so far, allocates its
  * outputs, runs its kernel and reports the outputs to the trace. */
-static int run_node(struct run *r, size_t k, dpu_ref_trace_fn trace, void *user, struct dpu_diag *d)
+static int run_node(struct dpu_ref_session *r, size_t k, dpu_ref_trace_fn trace, void *user,
+                    struct dpu_diag *d)
 {
     const struct dpu_graph *g = r->g;
     const struct dpu_gnode *n = &g->nodes[k];
@@ -221,7 +272,7 @@ static int run_node(struct run *r, size_t k, dpu_ref_trace_fn trace, void *user,
                                 "input %zu refers to tensor %d, outside "
                                 "the graph",
                                 i, (int)t);
-        if (r->kind[t] == SLOT_EMPTY)
+        if (r->kind[t] == SLOT_EMPTY || r->kind[t] == SLOT_GONE)
             return ref_node_err(d, n, DPU_E_INVALID,
                                 "input %zu '%s' has no value yet: it is computed by a later "
                                 "node or by none (is the graph verified and sorted?)",
@@ -251,10 +302,11 @@ static int run_node(struct run *r, size_t k, dpu_ref_trace_fn trace, void *user,
         if ((err = trace(user, g, &ev)))
             return err;
     }
+    release_after(r, k);
     return DPU_OK;
 }
 
-static int copy_outputs(struct run *r, struct dpu_tensor *outputs, struct dpu_diag *d)
+static int copy_outputs(struct dpu_ref_session *r, struct dpu_tensor *outputs, struct dpu_diag *d)
 {
     const struct dpu_graph *g = r->g;
     for (size_t i = 0; i < g->noutputs; i++) {
@@ -277,38 +329,164 @@ static int copy_outputs(struct run *r, struct dpu_tensor *outputs, struct dpu_di
     return DPU_OK;
 }
 
+int dpu_ref_session_open(const struct dpu_graph *g, const struct dpu_tensor *inputs, size_t ninputs,
+                         struct dpu_ref_session **out, struct dpu_diag *d)
+{
+    if (!out)
+        return dpu_diag_set(d, DPU_E_INVALID, "no session pointer");
+    *out = NULL;
+    if (!g)
+        return dpu_diag_set(d, DPU_E_INVALID, "no graph");
+    if (g->ntensors && (!g->tensors || (g->nnodes && !g->nodes)))
+        return dpu_diag_set(d, DPU_E_INVALID, "the graph's arrays are missing");
+    struct dpu_ref_session *r = calloc(1, sizeof *r);
+    if (!r)
+        return dpu_diag_set(d, DPU_E_NOMEM, "out of memory for a run");
+    size_t nt = g->ntensors ? g->ntensors : 1;
+    r->g = g;
+    r->vals = calloc(nt, sizeof *r->vals);
+    r->kind = calloc(nt, 1);
+    r->last = malloc(nt * sizeof *r->last);
+    int err = r->vals && r->kind && r->last
+                  ? DPU_OK
+                  : dpu_diag_set(d, DPU_E_NOMEM, "out of memory for %zu tensors", g->ntensors);
+    if (!err) {
+        find_last_readers(g, r->last);
+        err = bind_constants(r, d);
+    }
+    if (!err)
+        err = bind_inputs(r, inputs, ninputs, d);
+    if (err) {
+        dpu_ref_session_close(r);
+        return err;
+    }
+    *out = r;
+    return DPU_OK;
+}
+
+int dpu_ref_session_run(struct dpu_ref_session *s, size_t end, dpu_ref_trace_fn trace, void *user,
+                        struct dpu_diag *d)
+{
+    if (!s)
+        return dpu_diag_set(d, DPU_E_INVALID, "no session");
+    if (s->failed)
+        return dpu_diag_set(d, DPU_E_INVALID, "the session stopped at node %zu", s->next);
+    if (end > s->g->nnodes)
+        end = s->g->nnodes;
+    int err = DPU_OK;
+    for (; !err && s->next < end; s->next++)
+        err = run_node(s, s->next, trace, user, d);
+    /* An error, or a trace that stopped the run (any nonzero value, returned as it is):
+     * the node's outputs are written but what it releases is not, so it cannot resume. */
+    s->failed = err != 0;
+    return err;
+}
+
+size_t dpu_ref_session_next(const struct dpu_ref_session *s)
+{
+    return s ? s->next : 0;
+}
+
+const struct dpu_tensor *dpu_ref_session_value(const struct dpu_ref_session *s, int32_t tensor)
+{
+    if (!s || !tensor_index_ok(s->g, tensor))
+        return NULL;
+    unsigned char k = s->kind[tensor];
+    return k == SLOT_CONST || k == SLOT_OWNED ? &s->vals[tensor] : NULL;
+}
+
+int dpu_ref_session_outputs(struct dpu_ref_session *s, struct dpu_tensor *outputs,
+                            struct dpu_diag *d)
+{
+    if (!s)
+        return dpu_diag_set(d, DPU_E_INVALID, "no session");
+    if (s->g->noutputs && !outputs)
+        return dpu_diag_set(d, DPU_E_INVALID, "outputs is NULL");
+    for (size_t i = 0; i < s->g->noutputs; i++)
+        memset(&outputs[i], 0, sizeof outputs[i]);
+    if (s->failed || s->next < s->g->nnodes)
+        return dpu_diag_set(d, DPU_E_INVALID, "the session has run %zu of the graph's %zu nodes%s",
+                            s->next, s->g->nnodes, s->failed ? " and stopped" : "");
+    int err = copy_outputs(s, outputs, d);
+    if (err)
+        for (size_t i = 0; i < s->g->noutputs; i++)
+            dpu_tensor_free(&outputs[i]);
+    return err;
+}
+
+void dpu_ref_session_close(struct dpu_ref_session *s)
+{
+    if (!s)
+        return;
+    run_free(s);
+    free(s);
+}
+
+/* Bytes of a value of tensor t, 0 when its shape is invalid (run_node refuses it). */
+static size_t value_bytes(const struct dpu_graph *g, int32_t t)
+{
+    const struct dpu_gtensor *gt = &g->tensors[t];
+    struct dpu_tensor v = {.dtype = gt->dtype, .rank = gt->rank};
+    if (gt->rank < 0 || gt->rank > DPU_TENSOR_MAX_RANK)
+        return 0;
+    memcpy(v.dims, gt->dims, sizeof v.dims);
+    int64_t n = dpu_tensor_nbytes(&v);
+    return n > 0 ? (size_t)n : 0;
+}
+
+size_t dpu_ref_session_peak_bytes(const struct dpu_graph *g)
+{
+    if (!g || (g->ntensors && !g->tensors) || (g->nnodes && !g->nodes))
+        return 0;
+    size_t *last = malloc((g->ntensors ? g->ntensors : 1) * sizeof *last);
+    if (!last)
+        return SIZE_MAX;
+    find_last_readers(g, last);
+    size_t live = 0, peak = 0;
+    for (size_t i = 0; i < g->ninputs; i++)
+        if (tensor_index_ok(g, g->inputs[i]))
+            live += value_bytes(g, g->inputs[i]);
+    peak = live;
+    for (size_t k = 0; k < g->nnodes; k++) {
+        const struct dpu_gnode *n = &g->nodes[k];
+        for (size_t o = 0; o < n->noutputs; o++)
+            if (tensor_index_ok(g, n->outputs[o]))
+                live += value_bytes(g, n->outputs[o]);
+        if (live > peak)
+            peak = live;
+        for (size_t side = 0; side < 2; side++) {
+            const int32_t *ts = side ? n->outputs : n->inputs;
+            size_t nt = side ? n->noutputs : n->ninputs;
+            for (size_t i = 0; i < nt; i++) {
+                int32_t t = ts[i];
+                if (!tensor_index_ok(g, t) || g->tensors[t].data || last[t] == KEPT ||
+                    (last[t] != UNREAD && last[t] > k))
+                    continue;
+                live -= value_bytes(g, t);
+                last[t] = KEPT; /* counted out once, even when a node reads it twice */
+            }
+        }
+    }
+    free(last);
+    return peak;
+}
+
 int dpu_ref_run_trace(const struct dpu_graph *g, const struct dpu_tensor *inputs, size_t ninputs,
                       struct dpu_tensor *outputs, dpu_ref_trace_fn trace, void *user,
                       struct dpu_diag *d)
 {
-    struct run r = {g, NULL, NULL};
-    int err;
-
-    if (!g)
-        return dpu_diag_set(d, DPU_E_INVALID, "no graph");
-    if (g->noutputs && !outputs)
+    if (g && g->noutputs && !outputs)
         return dpu_diag_set(d, DPU_E_INVALID, "outputs is NULL");
-    for (size_t i = 0; i < g->noutputs; i++)
+    for (size_t i = 0; g && i < g->noutputs; i++)
         memset(&outputs[i], 0, sizeof outputs[i]);
-    if (g->ntensors && (!g->tensors || (g->nnodes && !g->nodes)))
-        return dpu_diag_set(d, DPU_E_INVALID, "the graph's arrays are missing");
-    r.vals = calloc(g->ntensors ? g->ntensors : 1, sizeof *r.vals);
-    r.kind = calloc(g->ntensors ? g->ntensors : 1, 1);
-    if (!r.vals || !r.kind) {
-        run_free(&r);
-        return dpu_diag_set(d, DPU_E_NOMEM, "out of memory for %zu tensors", g->ntensors);
-    }
-    err = bind_constants(&r, d);
-    if (!err)
-        err = bind_inputs(&r, inputs, ninputs, d);
-    for (size_t k = 0; !err && k < g->nnodes; k++)
-        err = run_node(&r, k, trace, user, d);
-    if (!err)
-        err = copy_outputs(&r, outputs, d);
+    struct dpu_ref_session *s;
+    int err = dpu_ref_session_open(g, inputs, ninputs, &s, d);
     if (err)
-        for (size_t i = 0; i < g->noutputs; i++)
-            dpu_tensor_free(&outputs[i]);
-    run_free(&r);
+        return err;
+    err = dpu_ref_session_run(s, g->nnodes, trace, user, d);
+    if (!err)
+        err = dpu_ref_session_outputs(s, outputs, d);
+    dpu_ref_session_close(s);
     return err;
 }
 

@@ -239,11 +239,12 @@ static double model_mse(struct dpu_graph *fg, struct dpu_graph *qg, const struct
 }
 
 /* The pass: only weights move (by at most one step from nearest), scales, biases and
- * activations stay, the output error on the calibration samples falls, and two runs agree. */
+ * activations stay, the output error on the calibration samples falls, two runs agree, and so
+ * does a run whose memory allows no paused runs (each layer runs the model again). */
 static void test_pass_end_to_end(void **state)
 {
     (void)state;
-    struct dpu_graph fg, q0, q1, q2;
+    struct dpu_graph fg, q0, q1, q2, q3;
     small_model(&fg);
     struct dpu_calib_set cs;
     int64_t sd[3] = {2, 6, 6};
@@ -259,8 +260,11 @@ static void test_pass_end_to_end(void **state)
     o.adaround_iters = 200;
     assert_int_equal(dpu_quantize_graph(&fg, &cs, &o, &q1, &d), 0);
     assert_int_equal(dpu_quantize_graph(&fg, &cs, &o, &q2, &d), 0);
+    o.adaround_memory = 1;
+    assert_int_equal(dpu_quantize_graph(&fg, &cs, &o, &q3, &d), 0);
     char why[256];
     assert_true(dpu_q8_graph_equal(&q1, &q2, why, sizeof why));
+    assert_true(dpu_q8_graph_equal(&q1, &q3, why, sizeof why));
     assert_false(dpu_q8_graph_equal(&q0, &q1, why, sizeof why));
     size_t moved = 0;
     for (size_t t = 0; t < q0.ntensors; t++) {
@@ -289,6 +293,7 @@ static void test_pass_end_to_end(void **state)
     dpu_graph_free(&q0);
     dpu_graph_free(&q1);
     dpu_graph_free(&q2);
+    dpu_graph_free(&q3);
 }
 
 int main(void)

@@ -13,9 +13,13 @@
  *      sample and position index, so reproducible), records the layer's output less its bias: t
  *      (one float run serves as many layers as TARGET_BUDGET holds: t does not depend on the
  *      rounding);
- *   2. the quantized graph runs on the same samples and, at the same positions, takes the
- *      layer's input patches x (dequantized, padding 0) into H = E[x x^T] per group and
- *      g = E[x t] per output channel;
+ *   2. the quantized graph runs on the same samples up to the layer and, at the same positions,
+ *      takes the layer's input patches x (dequantized, padding 0) into H = E[x x^T] per group
+ *      and g = E[x t] per output channel. The runs are paused there (one dpu_ref_session per
+ *      sample) and resumed up to the next layer once this one is rounded, so the quantized
+ *      graph runs once over the samples in all; when the paused runs would hold more than
+ *      adaround_memory bytes, each layer runs the graph again from the input instead (the
+ *      same values, quadratic time);
  *   3. each output channel's rounding is optimised on that quadratic form
  *      (dpu_adaround_channels).
  * Runs stop as soon as the tensors they serve have been seen. The loss is taken before the
@@ -31,6 +35,7 @@
 #define STOP_RUN      1  /* a trace return value that is not an error: the run may stop */
 #define DEFAULT_COUNT 256
 #define TARGET_BUDGET ((size_t)128 << 20) /* bytes of float targets held at once */
+#define STATE_BUDGET  ((size_t)1 << 30)   /* default adaround_memory */
 
 struct ar {
     const struct qconv *L;
@@ -168,6 +173,74 @@ static int run(struct ar_run *r, const struct dpu_graph *g, const struct dpu_cal
     return err;
 }
 
+/* The quantized graph paused before the next layer, one session per batch of samples. */
+struct ar_paused {
+    struct dpu_ref_session **s;
+    size_t *real; /* samples in each session's batch */
+    size_t n, batch;
+};
+
+static void paused_close(struct ar_paused *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        dpu_ref_session_close(p->s[i]);
+    free(p->s);
+    free(p->real);
+    memset(p, 0, sizeof *p);
+}
+
+/* Opens the sessions when they fit in `budget` bytes; p->n stays 0 when they do not. */
+static int paused_open(struct ar_paused *p, const struct dpu_graph *qg,
+                       const struct dpu_calib_set *calib, size_t count, size_t budget,
+                       struct dpu_diag *d)
+{
+    memset(p, 0, sizeof *p);
+    struct qfeed feed;
+    int err = q_feed_init(&feed, qg, calib, count, d);
+    if (err)
+        return err;
+    size_t runs = (feed.count + feed.batch - 1) / feed.batch;
+    size_t each = dpu_ref_session_peak_bytes(qg);
+    if (runs == 0 || each > budget / runs) {
+        q_feed_free(&feed);
+        return DPU_OK;
+    }
+    p->s = calloc(runs, sizeof *p->s);
+    p->real = calloc(runs, sizeof *p->real);
+    p->batch = feed.batch;
+    if (!p->s || !p->real)
+        err = dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory");
+    for (size_t i = 0; !err && i < runs; i++) {
+        p->real[i] = q_feed_fill(&feed, i * feed.batch);
+        err = dpu_ref_session_open(qg, &feed.in, 1, &p->s[i], d);
+        p->n = i + 1;
+    }
+    q_feed_free(&feed);
+    if (err)
+        paused_close(p);
+    return err;
+}
+
+/* Resumes every session up to layer a->L (not running it) and takes its input patches. */
+static int paused_take(struct ar_paused *p, struct ar *a, const struct dpu_graph *qg,
+                       struct dpu_diag *d)
+{
+    const struct dpu_gtensor *in = &qg->tensors[a->L->input];
+    for (size_t i = 0; i < p->n; i++) {
+        int err = dpu_ref_session_run(p->s[i], a->L->qnode, NULL, NULL, d);
+        if (err)
+            return err;
+        const struct dpu_tensor *v = dpu_ref_session_value(p->s[i], a->L->input);
+        if (!v || v->dtype != DPU_DT_INT8)
+            return dpu_diag_set(d, DPU_E_INTERNAL, "adaround: no int8 value of '%s' before '%s'",
+                                in->name, qg->nodes[a->L->qnode].name);
+        struct ar_run r = {
+            .a = a, .n = 1, .quantized = true, .first = i * p->batch, .real = p->real[i]};
+        take_inputs(a, &r, v->data, in->quant.zero_point[0], in->quant.scale[0]);
+    }
+    return DPU_OK;
+}
+
 /* The positions per sample: all of them when there are few, else a reproducible pick. */
 static void pick_positions(struct ar *a, size_t samples, size_t layer)
 {
@@ -286,9 +359,13 @@ int q_adaround(struct qctx *c, struct dpu_graph *qg, struct dpu_diag *d)
     for (size_t i = 0; i < qg->nnodes; i++)
         if (q_conv_of(&c->fg, qg, i, &layers[nl]) && q_producer(qg, layers[nl].input) >= 0)
             nl++;
+    struct ar_paused paused;
+    size_t budget = c->opt->adaround_memory ? c->opt->adaround_memory : STATE_BUDGET;
+    int err = nl ? paused_open(&paused, qg, c->calib, count, budget, d) : DPU_OK;
+    if (!nl)
+        memset(&paused, 0, sizeof paused);
     struct qprogress pr;
     q_progress_start(&pr, c->opt->progress, "adaround", nl);
-    int err = DPU_OK;
     for (size_t first = 0; !err && first < nl;) {
         size_t n = chunk_of(layers, nl, first, count);
         for (size_t l = 0; !err && l < n; l++)
@@ -301,7 +378,8 @@ int q_adaround(struct qctx *c, struct dpu_graph *qg, struct dpu_diag *d)
         /* Each layer on the inputs its (already AdaRounded) predecessors compute. */
         for (size_t l = 0; !err && l < n; l++) {
             struct ar_run qr = {.a = ars + first + l, .n = 1, .quantized = true};
-            err = run(&qr, qg, c->calib, count, d);
+            err = paused.n ? paused_take(&paused, &ars[first + l], qg, d)
+                           : run(&qr, qg, c->calib, count, d);
             if (!err && (err = round_layer(&ars[first + l], c, qg)) == DPU_E_NOMEM)
                 err = dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory");
             ar_free(&ars[first + l]);
@@ -312,6 +390,7 @@ int q_adaround(struct qctx *c, struct dpu_graph *qg, struct dpu_diag *d)
         first += n;
     }
     q_progress_end(&pr);
+    paused_close(&paused);
     free(layers);
     free(ars);
     return err;

@@ -52,4 +52,34 @@ int dpu_ref_run_trace(const struct dpu_graph *g, const struct dpu_tensor *inputs
                       struct dpu_tensor *outputs, dpu_ref_trace_fn trace, void *user,
                       struct dpu_diag *d);
 
+/* A session: a run that stops after any node and resumes later, for a caller that wants to act
+ * between two nodes on what the run has computed so far (the quantizer's AdaRound advances
+ * one session per calibration sample to each layer in turn, rounds that layer, and resumes).
+ * Constants are read from the graph when a node runs, so a caller may change the values (not
+ * the shape, dtype or quantization) of a constant the run has not read yet, and later nodes
+ * see the new values. A value is released after the last node that reads it; graph outputs
+ * stay until the session is closed.
+ *
+ * open:    binds the inputs as dpu_ref_run does (same checks); *out is NULL on failure.
+ * run:     runs the nodes from dpu_ref_session_next up to, not including, node `end` (an end
+ *          past the last node runs to the end), with the trace as dpu_ref_run_trace. After
+ *          any failure, or a trace that stopped it, the session cannot run further.
+ * value:   the value of a tensor the session holds now (a constant, a graph input or a node
+ *          output not yet released), else NULL; valid until the next run or close.
+ * outputs: once every node has run, the graph outputs as dpu_ref_run gives them. */
+struct dpu_ref_session;
+int dpu_ref_session_open(const struct dpu_graph *g, const struct dpu_tensor *inputs, size_t ninputs,
+                         struct dpu_ref_session **out, struct dpu_diag *d);
+int dpu_ref_session_run(struct dpu_ref_session *s, size_t end, dpu_ref_trace_fn trace, void *user,
+                        struct dpu_diag *d);
+size_t dpu_ref_session_next(const struct dpu_ref_session *s);
+const struct dpu_tensor *dpu_ref_session_value(const struct dpu_ref_session *s, int32_t tensor);
+int dpu_ref_session_outputs(struct dpu_ref_session *s, struct dpu_tensor *outputs,
+                            struct dpu_diag *d);
+void dpu_ref_session_close(struct dpu_ref_session *s);
+
+/* The most bytes of values (graph inputs and node outputs; constants are the graph's) a
+ * session of g holds at once, for a caller sizing how many it can keep; 0 for no graph. */
+size_t dpu_ref_session_peak_bytes(const struct dpu_graph *g);
+
 #endif

@@ -43,6 +43,10 @@ struct dpu_quant_options {
     bool adaround;                /* AdaRound the weights after emission */
     size_t adaround_iters;        /* its Adam steps per output channel; default 1000 */
     size_t adaround_count;        /* its calibration samples (the first N of them); default 256 */
+    size_t adaround_memory;       /* bytes it may keep of the int8 model's values over all its
+                                   * samples (one paused run each); beyond, each layer runs
+                                   * the model again up to itself: same result, slower;
+                                   * 0: default 1 GiB */
     bool bias_correct;            /* empirical bias correction after emission */
     bool int8_inputs;             /* graph inputs int8 (no Quantize node) */
     bool int8_outputs;            /* graph outputs int8 (no Dequantize node) */
