@@ -91,19 +91,72 @@ static void step_channel(size_t k, float s, const float *r, float *V, float *m1,
     }
 }
 
-/* GCC's -O2 leaves the loop below scalar; vectorised it computes the same values (each r[i]
- * gets the same products in the same order, no contraction in ISO C mode). */
-#if defined(__GNUC__) && !defined(__clang__)
-#define VECTORISE __attribute__((optimize("tree-vectorize")))
+/* The residual r_c = H wt_c - g_c of a block of channels, the bulk of the work. Each element
+ * r_c[i] starts at -g_c[i] and adds the products H[j][i] wt_c[j] for j = 0, 1, ..., k - 1 in
+ * that order (H is symmetric, so row j is column j), one rounded multiply and one rounded add
+ * each (no contraction in ISO C mode): the sums of a plain column-by-column loop, whatever the
+ * tiling or the instruction set. A tile of RT elements of every channel of a full block stays
+ * in registers while all of H's rows stream by; with GCC on x86-64 the code is also built for
+ * x86-64-v3/v4 and chosen when the program starts. */
+#define RT 16 /* residual elements per register tile */
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define RES_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
-#define VECTORISE
+#define RES_CLONES
 #endif
 
-/* r += col * x: the bulk of the work. */
-VECTORISE static void axpy(float *restrict r, const float *restrict col, float x, size_t k)
+/* Elements [i0, i0 + RT) of nc channels' residuals; nc is a constant where it is inlined. A
+ * GCC/clang vector of RT floats is RT independent IEEE multiplies and adds, as the loop. */
+#if defined(__GNUC__)
+typedef float res_vec __attribute__((vector_size(RT * sizeof(float))));
+#endif
+
+static inline __attribute__((always_inline)) void
+residual_tile(const float *restrict H, size_t k, size_t nc, size_t i0, float *restrict st)
 {
-    for (size_t i = 0; i < k; i++)
-        r[i] += col[i] * x;
+#if defined(__GNUC__)
+    res_vec acc[BLOCK];
+#pragma GCC unroll 8
+    for (size_t c = 0; c < nc; c++)
+        memcpy(&acc[c], st + c * NSTATE * k + 5 * k + i0, sizeof acc[c]);
+    for (size_t j = 0; j < k; j++) {
+        res_vec h;
+        memcpy(&h, H + j * k + i0, sizeof h);
+#pragma GCC unroll 8
+        for (size_t c = 0; c < nc; c++)
+            acc[c] += h * st[c * NSTATE * k + 4 * k + j];
+    }
+#pragma GCC unroll 8
+    for (size_t c = 0; c < nc; c++)
+        memcpy(st + c * NSTATE * k + 5 * k + i0, &acc[c], sizeof acc[c]);
+#else
+    for (size_t c = 0; c < nc; c++) {
+        float *r = st + c * NSTATE * k + 5 * k + i0;
+        const float *wt = st + c * NSTATE * k + 4 * k;
+        for (size_t j = 0; j < k; j++)
+            for (size_t t = 0; t < RT; t++)
+                r[t] += H[j * k + i0 + t] * wt[j];
+    }
+#endif
+}
+
+RES_CLONES static void residual(const float *restrict H, size_t k, size_t nc, float *restrict st)
+{
+    size_t i0 = 0;
+    for (; i0 + RT <= k; i0 += RT) {
+        if (nc == BLOCK)
+            residual_tile(H, k, BLOCK, i0, st);
+        else
+            residual_tile(H, k, nc, i0, st);
+    }
+    for (size_t c = 0; c < nc; c++) { /* the last k % RT elements */
+        float *r = st + c * NSTATE * k + 5 * k;
+        const float *wt = st + c * NSTATE * k + 4 * k;
+        for (size_t j = 0; j < k; j++)
+            for (size_t i = i0; i < k; i++)
+                r[i] += H[j * k + i] * wt[j];
+    }
 }
 
 /* Channels [0, nc) (nc <= BLOCK) in lockstep; st holds NSTATE * k floats per channel. */
@@ -122,11 +175,7 @@ static void optimise_block(const float *H, const float *g, size_t k, size_t nc, 
                 r[j] = -g[c * k + j];
             }
         }
-        /* r = H wt - g, column by column (H is symmetric), each column of H loaded once for
-         * the whole block. */
-        for (size_t j = 0; j < k; j++)
-            for (size_t c = 0; c < nc; c++)
-                axpy(st + c * NSTATE * k + 5 * k, H + j * k, st[c * NSTATE * k + 4 * k + j], k);
+        residual(H, k, nc, st); /* r = H wt - g */
         float beta = 0;
         bool regularise = it >= warm;
         if (regularise) {
