@@ -5,10 +5,12 @@
 #include <string.h>
 
 #include "cmd_quant.h"
+#include "dpu/npy.h"
 #include "dpu/quant.h"
 
 struct eval_args {
     const char *model, *other, *data, *labels;
+    const char *scores[2]; /* --scores, --compare-scores: .npy files of each model's scores */
     bool json;
     int progress;
     size_t count, sqnr_count;
@@ -46,6 +48,14 @@ static int parse(const struct dpuc_cmd *self, int argc, char **argv, struct eval
             if (m < 0)
                 return 1;
             a->other = v;
+        } else if ((m = dpuc_opt_value(self, argc, argv, &i, NULL, "--scores", &v)) != 0) {
+            if (m < 0)
+                return 1;
+            a->scores[0] = v;
+        } else if ((m = dpuc_opt_value(self, argc, argv, &i, NULL, "--compare-scores", &v)) != 0) {
+            if (m < 0)
+                return 1;
+            a->scores[1] = v;
         } else if ((m = dpuc_opt_value(self, argc, argv, &i, NULL, "--count", &v)) != 0) {
             if (m < 0 || dpuc_parse_count(self, "--count", v, &a->count))
                 return 1;
@@ -69,6 +79,8 @@ static int parse(const struct dpuc_cmd *self, int argc, char **argv, struct eval
         return dpuc_usage_error(self, "missing the model file");
     if (!a->data || !a->labels)
         return dpuc_usage_error(self, "missing --data DATA and --labels LABELS");
+    if (a->scores[1] && !a->other)
+        return dpuc_usage_error(self, "--compare-scores needs --compare OTHER");
     return 0;
 }
 
@@ -141,6 +153,23 @@ static void print_json(const struct measured *m, size_t nm, const struct dpu_sqn
     printf("}\n");
 }
 
+/* dpu_eval_topk, and the scores written to `path` as a float32 .npy [samples, classes]. */
+static int eval_and_save_scores(struct measured *m, const struct dpu_calib_set *data, int progress,
+                                const char *path, struct dpu_diag *d)
+{
+    float *scores;
+    size_t classes;
+    int err = dpu_eval_topk_scores(&m->g, data, progress, &m->r, &scores, &classes, d);
+    if (err)
+        return err;
+    struct dpu_tensor t = {.dtype = DPU_DT_FLOAT32, .rank = 2, .data = scores};
+    t.dims[0] = (int64_t)m->r.count;
+    t.dims[1] = (int64_t)classes;
+    err = dpu_npy_write(path, &t, d);
+    free(scores);
+    return err;
+}
+
 int dpuc_cmd_eval(const struct dpuc_cmd *self, int argc, char **argv)
 {
     struct eval_args a;
@@ -168,7 +197,9 @@ int dpuc_cmd_eval(const struct dpuc_cmd *self, int argc, char **argv)
         err = dpu_calib_load_labels(a.labels, &data, &d);
     for (size_t i = 0; i < nm && !err; i++) {
         err = dpuc_load_graph(m[i].file, false, &m[i].g, &d);
-        if (!err)
+        if (!err && a.scores[i])
+            err = eval_and_save_scores(&m[i], &data, a.progress, a.scores[i], &d);
+        else if (!err)
             err = dpu_eval_topk(&m[i].g, &data, a.progress, &m[i].r, &d);
     }
     if (!err && nm == 2)

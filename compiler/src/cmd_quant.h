@@ -77,6 +77,9 @@
     "  --count N            use the first N samples (default: all)\n"                              \
     "  --offset K           skip the data set's first K samples (and their labels)\n"              \
     "  --sqnr-count N       samples for the SQNR table (default 100; 0: all)\n"                    \
+    "  --scores FILE        write MODEL's scores to FILE: .npy float32 [samples, classes]\n"       \
+    "                       (int8 scores dequantized), for error analysis\n"                       \
+    "  --compare-scores FILE  the same for OTHER\n"                                                \
     "  --json               print the results as one JSON object\n"                                \
     "  --progress, --quiet  force the progress line on or off (default: on a terminal)\n"          \
     "\n" DPUC_DATA_OPTIONS_USAGE

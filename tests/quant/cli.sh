@@ -43,6 +43,14 @@ grep -q "/1/Relu_output_0 *Conv2D" "$tmp/cmp.txt" || fail "no SQNR row for the f
 grep -q '"samples": 20' "$tmp/cmp.json" || fail "json: samples"
 grep -q '"kind": "float", "top1": 0.950000' "$tmp/cmp.json" || fail "json: float top-1 of test_20"
 grep -q '"sqnr": \[{"node": "input:quantize"' "$tmp/cmp.json" || fail "json: sqnr table"
+# --scores / --compare-scores: float32 .npy [20, 10] each (a 128-byte header + 800 bytes).
+"$dpuc" eval "$models/lenet5.onnx" $data $norm --compare "$tmp/lenet5.q8" --quiet \
+    --scores "$tmp/f.npy" --compare-scores "$tmp/q.npy" >/dev/null || fail "eval --scores"
+for f in f q; do
+    [ "$(wc -c <"$tmp/$f.npy")" -eq 928 ] || fail "$f.npy: $(wc -c <"$tmp/$f.npy") bytes"
+    head -c 128 "$tmp/$f.npy" | grep -q "'descr': '<f4'.*'shape': (20, 10)" ||
+        fail "$f.npy: not float32 (20, 10)"
+done
 
 # Errors: exit code 1 and a message saying what is wrong.
 expect_error() { # EXPECTED_TEXT COMMAND...
@@ -56,6 +64,8 @@ expect_error() { # EXPECTED_TEXT COMMAND...
     grep -q -- "$want" "$tmp/err" || fail "no '$want' in: $(cat "$tmp/err")"
 }
 expect_error "missing --calib" "$dpuc" quantize "$models/lenet5.onnx"
+expect_error "--compare-scores needs --compare OTHER" \
+    "$dpuc" eval "$models/lenet5.onnx" $data --compare-scores "$tmp/x.npy"
 expect_error "unknown calibration method 'kl'" \
     "$dpuc" quantize "$models/lenet5.onnx" --calib x.npy --calib-method kl
 expect_error "is not in (0, 100]" \

@@ -25,7 +25,18 @@ static size_t rank_of(const struct dpu_gtensor *gt, const struct dpu_tensor *v, 
 int dpu_eval_topk(const struct dpu_graph *g, const struct dpu_calib_set *data, int progress,
                   struct dpu_eval_result *r, struct dpu_diag *d)
 {
+    return dpu_eval_topk_scores(g, data, progress, r, NULL, NULL, d);
+}
+
+int dpu_eval_topk_scores(const struct dpu_graph *g, const struct dpu_calib_set *data, int progress,
+                         struct dpu_eval_result *r, float **scores, size_t *classes_out,
+                         struct dpu_diag *d)
+{
     memset(r, 0, sizeof *r);
+    if (scores)
+        *scores = NULL;
+    if (classes_out)
+        *classes_out = 0;
     if (!data || !data->labels)
         return dpu_diag_set(d, DPU_E_INVALID, "top-k accuracy needs labels for the data set");
     if (g->noutputs < 1)
@@ -45,7 +56,14 @@ int dpu_eval_topk(const struct dpu_graph *g, const struct dpu_calib_set *data, i
     }
     size_t classes = (size_t)elems / feed.batch;
     struct dpu_tensor *outs = calloc(g->noutputs, sizeof *outs);
-    if (!outs)
+    float *kept = NULL;
+    if (scores && feed.count && classes > SIZE_MAX / sizeof *kept / feed.count)
+        err = dpu_diag_set(d, DPU_E_RANGE, "%zu samples x %zu scores do not fit in memory",
+                           feed.count, classes);
+    else if (scores && !(kept = malloc((feed.count ? feed.count : 1) * classes * sizeof *kept)))
+        err =
+            dpu_diag_set(d, DPU_E_NOMEM, "out of memory for %zu x %zu scores", feed.count, classes);
+    if (!err && !outs)
         err = dpu_diag_set(d, DPU_E_NOMEM, "out of memory");
     struct qprogress pr;
     q_progress_start(&pr, err ? 0 : progress, "evaluating", feed.count);
@@ -62,6 +80,8 @@ int dpu_eval_topk(const struct dpu_graph *g, const struct dpu_calib_set *data, i
                 break;
             }
             size_t rk = rank_of(out, &outs[0], s, classes, (size_t)label);
+            for (size_t k = 0; kept && k < classes; k++)
+                kept[(first + s) * classes + k] = (float)q_real(out, &outs[0], s * classes + k);
             r->top1 += rk == 0;
             r->top5 += rk < 5;
             r->count++;
@@ -76,6 +96,12 @@ int dpu_eval_topk(const struct dpu_graph *g, const struct dpu_calib_set *data, i
     if (!err && r->count) {
         r->top1_rate = (double)r->top1 / (double)r->count;
         r->top5_rate = (double)r->top5 / (double)r->count;
+    }
+    if (err) {
+        free(kept);
+    } else if (scores) {
+        *scores = kept;
+        *classes_out = classes;
     }
     return err;
 }

@@ -86,6 +86,12 @@ struct dpu_eval_result {
  * lower class index first. progress as in dpu_quant_options. */
 int dpu_eval_topk(const struct dpu_graph *g, const struct dpu_calib_set *data, int progress,
                   struct dpu_eval_result *r, struct dpu_diag *d);
+/* As dpu_eval_topk, and keeps every sample's scores: on success *scores is a malloc'd
+ * [r->count][*classes] float32 array (int8 scores dequantized) that the caller frees; NULL and
+ * 0 on failure. For error analysis: which images a model gets wrong, and by how much. */
+int dpu_eval_topk_scores(const struct dpu_graph *g, const struct dpu_calib_set *data, int progress,
+                         struct dpu_eval_result *r, float **scores, size_t *classes,
+                         struct dpu_diag *d);
 
 /* One row of a per-layer SQNR table: a tensor of `test` matched by name with a tensor of
  * `ref`, or when ref has no such name, with the name less a trailing ":q" (the quantizer
