@@ -34,13 +34,16 @@ static void build(struct chain *ch)
     tu_output(g, ch->y);
 }
 
-static void open_chain(struct chain *ch, struct dpu_ref_session **s)
+/* Builds the chain and opens a session on x; d is cleared for the test's own calls. */
+static struct dpu_ref_session *start(struct chain *ch, struct dpu_diag *d)
 {
+    build(ch);
     struct dpu_tensor x = tu_view(DPU_DT_FLOAT32, 1, d4, xv);
-    struct dpu_diag d;
-    dpu_diag_clear(&d);
-    assert_int_equal(dpu_ref_session_open(&ch->g, &x, 1, s, &d), 0);
-    assert_non_null(*s);
+    struct dpu_ref_session *s = NULL;
+    dpu_diag_clear(d);
+    assert_int_equal(dpu_ref_session_open(&ch->g, &x, 1, &s, d), 0);
+    assert_non_null(s);
+    return s;
 }
 
 /* One node at a time gives what one run gives; each value is there while a later node still
@@ -49,11 +52,8 @@ static void test_step_by_step(void **state)
 {
     (void)state;
     struct chain ch;
-    build(&ch);
-    struct dpu_ref_session *s;
-    open_chain(&ch, &s);
     struct dpu_diag d;
-    dpu_diag_clear(&d);
+    struct dpu_ref_session *s = start(&ch, &d);
     assert_int_equal(dpu_ref_session_next(s), 0);
     assert_non_null(dpu_ref_session_value(s, ch.x)); /* bound, not read yet */
     assert_null(dpu_ref_session_value(s, ch.a));
@@ -102,11 +102,8 @@ static void test_constant_changed_between_steps(void **state)
 {
     (void)state;
     struct chain ch;
-    build(&ch);
-    struct dpu_ref_session *s;
-    open_chain(&ch, &s);
     struct dpu_diag d;
-    dpu_diag_clear(&d);
+    struct dpu_ref_session *s = start(&ch, &d);
     assert_int_equal(dpu_ref_session_run(s, 1, NULL, NULL, &d), 0);
     float *c = ch.g.tensors[ch.c].data;
     for (int i = 0; i < 4; i++)
@@ -133,11 +130,8 @@ static void test_stopped_session(void **state)
 {
     (void)state;
     struct chain ch;
-    build(&ch);
-    struct dpu_ref_session *s;
-    open_chain(&ch, &s);
     struct dpu_diag d;
-    dpu_diag_clear(&d);
+    struct dpu_ref_session *s = start(&ch, &d);
     assert_int_equal(dpu_ref_session_run(s, 3, stop_at_mul, NULL, &d), 7);
     assert_int_equal(dpu_ref_session_run(s, 3, NULL, NULL, &d), DPU_E_INVALID);
     assert_non_null(strstr(dpu_diag_message(&d), "stopped"));
