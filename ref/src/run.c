@@ -70,16 +70,46 @@ static bool tensor_index_ok(const struct dpu_graph *g, int32_t t)
     return t >= 0 && (size_t)t < g->ntensors;
 }
 
+/* The checks that come before a node's inputs are read: a known op, input and output counts
+ * as ops.def says, and a kernel for this kind of graph. */
+static int check_node(const struct dpu_graph *g, const struct dpu_gnode *n, ref_kernel_fn *kernel,
+                      struct dpu_diag *d)
+{
+    if ((unsigned)n->op >= DPU_NODE_COUNT)
+        return dpu_diag_set(d, DPU_E_INVALID, "node '%s' has unknown op %d", n->name, (int)n->op);
+    const struct arity *ar = &arities[n->op];
+    if (n->ninputs < (size_t)ar->min_in || n->ninputs > (size_t)ar->max_in ||
+        n->ninputs > MAX_NODE_INPUTS)
+        return ref_node_err(d, n, DPU_E_INVALID, "has %zu inputs, expected %d to %d", n->ninputs,
+                            ar->min_in, ar->max_in);
+    if (n->noutputs != (size_t)ar->nout)
+        return ref_node_err(d, n, DPU_E_INVALID, "has %zu outputs, expected %d", n->noutputs,
+                            ar->nout);
+    *kernel = ref_kernel_for(n->op, g->quantized);
+    if (!*kernel)
+        return ref_node_err(d, n, DPU_E_UNSUPPORTED, "this op cannot appear in a %s graph",
+                            g->quantized ? "quantized" : "float");
+    return DPU_OK;
+}
+
 /* last[t]: the last node that reads tensor t. Indices outside the graph are left to run_node
  * to refuse. */
 static void find_last_readers(const struct dpu_graph *g, size_t *last)
 {
     for (size_t t = 0; t < g->ntensors; t++)
         last[t] = UNREAD;
-    for (size_t k = 0; k < g->nnodes; k++)
+    struct dpu_diag scratch;
+    dpu_diag_clear(&scratch);
+    ref_kernel_fn kernel;
+    for (size_t k = 0; k < g->nnodes; k++) {
+        /* A node the run refuses before reading its inputs stops it there: nothing after it
+         * runs, and its input list is not to be trusted. */
+        if (check_node(g, &g->nodes[k], &kernel, &scratch))
+            break;
         for (size_t i = 0; i < g->nodes[k].ninputs; i++)
             if (tensor_index_ok(g, g->nodes[k].inputs[i]))
                 last[g->nodes[k].inputs[i]] = k;
+    }
     for (size_t o = 0; o < g->noutputs; o++)
         if (tensor_index_ok(g, g->outputs[o]))
             last[g->outputs[o]] = KEPT;
@@ -248,20 +278,10 @@ static int run_node(struct dpu_ref_session *r, size_t k, dpu_ref_trace_fn trace,
     const struct dpu_tensor *in[MAX_NODE_INPUTS];
     int err;
 
-    if ((unsigned)n->op >= DPU_NODE_COUNT)
-        return dpu_diag_set(d, DPU_E_INVALID, "node '%s' has unknown op %d", n->name, (int)n->op);
+    ref_kernel_fn kernel;
+    if ((err = check_node(g, n, &kernel, d)))
+        return err;
     const struct arity *ar = &arities[n->op];
-    if (n->ninputs < (size_t)ar->min_in || n->ninputs > (size_t)ar->max_in ||
-        n->ninputs > MAX_NODE_INPUTS)
-        return ref_node_err(d, n, DPU_E_INVALID, "has %zu inputs, expected %d to %d", n->ninputs,
-                            ar->min_in, ar->max_in);
-    if (n->noutputs != (size_t)ar->nout)
-        return ref_node_err(d, n, DPU_E_INVALID, "has %zu outputs, expected %d", n->noutputs,
-                            ar->nout);
-    ref_kernel_fn kernel = ref_kernel_for(n->op, g->quantized);
-    if (!kernel)
-        return ref_node_err(d, n, DPU_E_UNSUPPORTED, "this op cannot appear in a %s graph",
-                            g->quantized ? "quantized" : "float");
     for (size_t i = 0; i < n->ninputs; i++) {
         int32_t t = n->inputs[i];
         in[i] = NULL;
@@ -447,8 +467,13 @@ size_t dpu_ref_session_peak_bytes(const struct dpu_graph *g)
         if (tensor_index_ok(g, g->inputs[i]))
             live += value_bytes(g, g->inputs[i]);
     peak = live;
+    struct dpu_diag scratch;
+    dpu_diag_clear(&scratch);
+    ref_kernel_fn kernel;
     for (size_t k = 0; k < g->nnodes; k++) {
         const struct dpu_gnode *n = &g->nodes[k];
+        if (check_node(g, n, &kernel, &scratch))
+            break; /* a run stops at this node */
         for (size_t o = 0; o < n->noutputs; o++)
             if (tensor_index_ok(g, n->outputs[o]))
                 live += value_bytes(g, n->outputs[o]);
