@@ -44,12 +44,14 @@ enum slot_kind {
 #define UNREAD ((size_t)-1)
 /* Last reader of a graph output: it stays until the run ends. */
 #define KEPT ((size_t)-2)
+/* Released already (each_released). */
+#define DONE ((size_t)-3)
 
 struct dpu_ref_session {
     const struct dpu_graph *g;
     struct dpu_tensor *vals;
     unsigned char *kind;
-    size_t *last; /* per tensor: the last node reading it, UNREAD or KEPT */
+    size_t *last; /* per tensor: the last node reading it, UNREAD, KEPT or DONE */
     size_t next;  /* the first node not run yet */
     bool failed;  /* a node or the trace stopped the session: it cannot resume */
 };
@@ -115,24 +117,34 @@ static void find_last_readers(const struct dpu_graph *g, size_t *last)
             last[g->outputs[o]] = KEPT;
 }
 
-/* Releases what node k was the last to need: its inputs read by no later node, and outputs
- * that nothing reads (their trace has seen them). */
-static void release_after(struct dpu_ref_session *r, size_t k)
+/* Calls fn(ctx, t) once for every value node k is the last to need: an input no later node
+ * reads, or an output nothing reads (its trace has seen it); constants are the graph's and
+ * never released. The one rule behind both the session's releases and the peak count. */
+static void each_released(const struct dpu_graph *g, size_t *last, size_t k,
+                          void (*fn)(void *ctx, int32_t t), void *ctx)
 {
-    const struct dpu_gnode *n = &r->g->nodes[k];
+    const struct dpu_gnode *n = &g->nodes[k];
     for (size_t side = 0; side < 2; side++) {
         const int32_t *ts = side ? n->outputs : n->inputs;
         size_t nt = side ? n->noutputs : n->ninputs;
         for (size_t i = 0; i < nt; i++) {
             int32_t t = ts[i];
-            if (!tensor_index_ok(r->g, t) || r->kind[t] != SLOT_OWNED)
+            if (!tensor_index_ok(g, t) || g->tensors[t].data || last[t] == KEPT ||
+                last[t] == DONE || (last[t] != UNREAD && last[t] > k))
                 continue;
-            if (r->last[t] == KEPT || (r->last[t] != UNREAD && r->last[t] > k))
-                continue;
-            dpu_tensor_free(&r->vals[t]);
-            r->kind[t] = SLOT_GONE;
+            last[t] = DONE; /* once, even when the node reads it twice */
+            fn(ctx, t);
         }
     }
+}
+
+static void release_value(void *ctx, int32_t t)
+{
+    struct dpu_ref_session *r = ctx;
+    if (r->kind[t] != SLOT_OWNED)
+        return;
+    dpu_tensor_free(&r->vals[t]);
+    r->kind[t] = SLOT_GONE;
 }
 
 /* Allocates slot t with the graph tensor's dtype and dims; n (NULL for a graph input) is the
@@ -322,7 +334,7 @@ static int run_node(struct dpu_ref_session *r, size_t k, dpu_ref_trace_fn trace,
         if ((err = trace(user, g, &ev)))
             return err;
     }
-    release_after(r, k);
+    each_released(g, r->last, k, release_value, r);
     return DPU_OK;
 }
 
@@ -454,6 +466,17 @@ static size_t value_bytes(const struct dpu_graph *g, int32_t t)
     return n > 0 ? (size_t)n : 0;
 }
 
+struct live_count {
+    const struct dpu_graph *g;
+    size_t bytes;
+};
+
+static void count_out(void *ctx, int32_t t)
+{
+    struct live_count *lc = ctx;
+    lc->bytes -= value_bytes(lc->g, t);
+}
+
 size_t dpu_ref_session_peak_bytes(const struct dpu_graph *g)
 {
     if (!g || (g->ntensors && !g->tensors) || (g->nnodes && !g->nodes))
@@ -462,11 +485,11 @@ size_t dpu_ref_session_peak_bytes(const struct dpu_graph *g)
     if (!last)
         return SIZE_MAX;
     find_last_readers(g, last);
-    size_t live = 0, peak = 0;
+    struct live_count live = {g, 0};
     for (size_t i = 0; i < g->ninputs; i++)
         if (tensor_index_ok(g, g->inputs[i]))
-            live += value_bytes(g, g->inputs[i]);
-    peak = live;
+            live.bytes += value_bytes(g, g->inputs[i]);
+    size_t peak = live.bytes;
     struct dpu_diag scratch;
     dpu_diag_clear(&scratch);
     ref_kernel_fn kernel;
@@ -476,21 +499,10 @@ size_t dpu_ref_session_peak_bytes(const struct dpu_graph *g)
             break; /* a run stops at this node */
         for (size_t o = 0; o < n->noutputs; o++)
             if (tensor_index_ok(g, n->outputs[o]))
-                live += value_bytes(g, n->outputs[o]);
-        if (live > peak)
-            peak = live;
-        for (size_t side = 0; side < 2; side++) {
-            const int32_t *ts = side ? n->outputs : n->inputs;
-            size_t nt = side ? n->noutputs : n->ninputs;
-            for (size_t i = 0; i < nt; i++) {
-                int32_t t = ts[i];
-                if (!tensor_index_ok(g, t) || g->tensors[t].data || last[t] == KEPT ||
-                    (last[t] != UNREAD && last[t] > k))
-                    continue;
-                live -= value_bytes(g, t);
-                last[t] = KEPT; /* counted out once, even when a node reads it twice */
-            }
-        }
+                live.bytes += value_bytes(g, n->outputs[o]);
+        if (live.bytes > peak)
+            peak = live.bytes;
+        each_released(g, last, k, count_out, &live);
     }
     free(last);
     return peak;
