@@ -103,8 +103,11 @@ static void take_patch(const struct ar *a, const int8_t *x, int32_t z, float s, 
 }
 
 /* Quantized run: H and g from the patches at the recorded positions. */
-static void take_inputs(struct ar *a, const struct ar_run *r, const int8_t *x, int32_t z, float s)
+static void take_inputs(struct ar *a, const struct ar_run *r, const int8_t *x,
+                        const struct dpu_gtensor *in)
 {
+    int32_t z = in->quant.zero_point[0];
+    float s = in->quant.scale[0];
     const struct qconv *L = a->L;
     int64_t kg = a->kg;
     for (size_t b = 0; b < r->real; b++)
@@ -139,8 +142,7 @@ static int observe(void *user, const struct dpu_graph *g, const struct dpu_ref_e
         if (ev->tensor != (r->quantized ? a->L->input : a->ftensor))
             continue;
         if (r->quantized && ev->value->dtype == DPU_DT_INT8)
-            take_inputs(a, r, ev->value->data, g->tensors[ev->tensor].quant.zero_point[0],
-                        g->tensors[ev->tensor].quant.scale[0]);
+            take_inputs(a, r, ev->value->data, &g->tensors[ev->tensor]);
         else if (!r->quantized && ev->value->dtype == DPU_DT_FLOAT32)
             take_targets(a, r, ev->value->data);
         r->seen++;
@@ -236,7 +238,7 @@ static int paused_take(struct ar_paused *p, struct ar *a, const struct dpu_graph
                                 in->name, qg->nodes[a->L->qnode].name);
         struct ar_run r = {
             .a = a, .n = 1, .quantized = true, .first = i * p->batch, .real = p->real[i]};
-        take_inputs(a, &r, v->data, in->quant.zero_point[0], in->quant.scale[0]);
+        take_inputs(a, &r, v->data, in);
     }
     return DPU_OK;
 }
@@ -359,11 +361,9 @@ int q_adaround(struct qctx *c, struct dpu_graph *qg, struct dpu_diag *d)
     for (size_t i = 0; i < qg->nnodes; i++)
         if (q_conv_of(&c->fg, qg, i, &layers[nl]) && q_producer(qg, layers[nl].input) >= 0)
             nl++;
-    struct ar_paused paused;
+    struct ar_paused paused = {0};
     size_t budget = c->opt->adaround_memory ? c->opt->adaround_memory : STATE_BUDGET;
     int err = nl ? paused_open(&paused, qg, c->calib, count, budget, d) : DPU_OK;
-    if (!nl)
-        memset(&paused, 0, sizeof paused);
     struct qprogress pr;
     q_progress_start(&pr, c->opt->progress, "adaround", nl);
     for (size_t first = 0; !err && first < nl;) {
@@ -378,8 +378,7 @@ int q_adaround(struct qctx *c, struct dpu_graph *qg, struct dpu_diag *d)
         /* Each layer on the inputs its (already AdaRounded) predecessors compute. */
         for (size_t l = 0; !err && l < n; l++) {
             struct ar_run qr = {.a = ars + first + l, .n = 1, .quantized = true};
-            err = paused.n ? paused_take(&paused, &ars[first + l], qg, d)
-                           : run(&qr, qg, c->calib, count, d);
+            err = paused.n ? paused_take(&paused, qr.a, qg, d) : run(&qr, qg, c->calib, count, d);
             if (!err && (err = round_layer(&ars[first + l], c, qg)) == DPU_E_NOMEM)
                 err = dpu_diag_set(d, DPU_E_NOMEM, "quantizer: out of memory");
             ar_free(&ars[first + l]);
